@@ -1,0 +1,16 @@
+# Writes a C file holding every migration as a string, in file-name order.
+# Input: DIR (the migrations folder), OUT (the C file to write).
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
+set(body "/* generated from src/db/migrations by cmake/embed_migrations.cmake */\n#include \"db/migrate.h\"\n\nconst struct migration migrations[] = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" hex "${hex}")
+  string(MAKE_C_IDENTIFIER "${name}" ident)
+  set(arrays "${arrays}static const char m_${ident}[] = {\n${hex}0x00};\n")
+  set(body "${body}    {\"${name}\", m_${ident}},\n")
+endforeach()
+set(body "${body}    {0},\n};\n")
+file(WRITE ${OUT} "${arrays}\n${body}")

@@ -1,0 +1,33 @@
+#!/bin/sh
+# make deps: install what the build and the tests need on Debian 12. Idempotent;
+# touches the network only when something is missing.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+
+APT_PKGS="build-essential pkg-config cmake clang-format clang libclang-rt-14-dev \
+  libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev \
+  libcmocka-dev"
+
+missing=""
+for p in $APT_PKGS; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "deps: installing$missing"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "deps: node >= 20 is required for the API tests (found none)" >&2
+  exit 1
+fi
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || {
+  echo "deps: node >= 20 is required (found $(node --version))" >&2
+  exit 1
+}
+echo "deps: all present"

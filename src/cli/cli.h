@@ -1,0 +1,43 @@
+/* The subcommands of the shegong executable and what they share: configuration from
+ * flags, then SHEGONG_* environment variables, then defaults; opening and migrating the
+ * database. Each subcommand returns the process exit code: 0 done, 1 failed, 2 bad usage. */
+#ifndef SHEGONG_CLI_CLI_H
+#define SHEGONG_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db/db.h"
+#include "server/server.h"
+
+#define EXIT_USAGE 2
+
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+
+/* Fills cfg from the defaults and the environment; false (message printed) when an
+ * environment value is malformed. */
+bool cli_config_env(struct config *cfg);
+/* Handles the flags every subcommand accepts (--db, --data-dir); true when opt was one. */
+bool cli_common_flag(struct config *cfg, int opt, const char *arg);
+/* Creates the data directory, opens the database, applies migrations and writes the
+ * built-in roles. Prints a clear message and returns non-zero on failure. */
+int cli_open(const struct config *cfg, struct db **db, bool verbose);
+/* Reads one line (without the newline) from stdin into buf; false at EOF or overlong. */
+bool cli_read_line(char *buf, size_t len);
+/* Runs fn in a write transaction with an audit actor of "(cli)". */
+enum err cli_tx(struct db *db, enum err (*fn)(struct db_conn *c, void *ctx), void *ctx);
+/* Appends an audit record for a command-line action (inside a transaction). */
+enum err cli_audit(struct db_conn *c, const char *action, const char *object_type,
+                   const char *object_id, const char *detail);
+
+#define CLI_COMMON_OPTS                                                                            \
+    {"db", required_argument, NULL, 'D'},                                                          \
+    {                                                                                              \
+        "data-dir", required_argument, NULL, 'A'                                                   \
+    }
+
+#endif

@@ -1,0 +1,204 @@
+/* What the subcommands share: configuration, opening the database (see cli.h). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/encode.h"
+#include "core/id.h"
+#include "db/migrate.h"
+#include "model/model.h"
+#include "server/access.h"
+#include "server/audit.h"
+
+static bool env_int(const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return true;
+    int64_t n;
+    if (!parse_int64(v, &n) || n < min || n > max) {
+        fprintf(stderr, "shegong: %s=%s is not a number between %lld and %lld\n", name, v,
+                (long long)min, (long long)max);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+bool cli_config_env(struct config *cfg)
+{
+    config_defaults(cfg);
+    const char *v;
+    if ((v = getenv("SHEGONG_DATA_DIR")) && *v) {
+        cfg->data_dir = v;
+        char *url = malloc(strlen(v) + 32);
+        if (url) {
+            snprintf(url, strlen(v) + 32, "sqlite:%s/shegong.db", v);
+            cfg->db_url = url; /* process lifetime */
+        }
+    }
+    if ((v = getenv("SHEGONG_DB")) && *v)
+        cfg->db_url = v;
+    if ((v = getenv("SHEGONG_BIND")) && *v)
+        cfg->bind = v;
+    if ((v = getenv("SHEGONG_TRUSTED_PROXY")) && *v)
+        cfg->trusted_proxy = v;
+    int64_t n;
+    n = cfg->port;
+    if (!env_int("SHEGONG_PORT", 1, 65535, &n))
+        return false;
+    cfg->port = (int)n;
+    n = cfg->threads;
+    if (!env_int("SHEGONG_THREADS", 0, 256, &n))
+        return false;
+    cfg->threads = (int)n;
+    n = (int64_t)cfg->body_cap;
+    if (!env_int("SHEGONG_BODY_LIMIT", 1024, (int64_t)1 << 30, &n))
+        return false;
+    cfg->body_cap = (size_t)n;
+    n = cfg->node_id;
+    if (!env_int("SHEGONG_NODE_ID", 0, ID_NODE_MAX, &n))
+        return false;
+    cfg->node_id = (unsigned)n;
+    n = cfg->login_rate_per_min;
+    if (!env_int("SHEGONG_LOGIN_RATE", 0, 1000000, &n))
+        return false;
+    cfg->login_rate_per_min = (int)n;
+    if ((v = getenv("SHEGONG_SYNC")) && *v) {
+        if (strcmp(v, "full") == 0)
+            cfg->sync = DB_SYNC_FULL;
+        else if (strcmp(v, "normal") == 0)
+            cfg->sync = DB_SYNC_NORMAL;
+        else {
+            fprintf(stderr, "shegong: SHEGONG_SYNC must be 'full' or 'normal', not '%s'\n", v);
+            return false;
+        }
+    }
+    if ((v = getenv("SHEGONG_SECURE_COOKIES")) && strcmp(v, "1") == 0)
+        cfg->secure_cookies = true;
+    return true;
+}
+
+bool cli_common_flag(struct config *cfg, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'D':
+        cfg->db_url = arg;
+        return true;
+    case 'A':
+        cfg->data_dir = arg;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* mkdir -p for the directory that holds an SQLite file. */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static enum err sync_roles(struct db_conn *c, void *ctx)
+{
+    return access_sync_roles(c, builtin_roles);
+}
+
+int cli_open(const struct config *cfg, struct db **db, bool verbose)
+{
+    const char *url = cfg->db_url;
+    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : strstr(url, "://") ? NULL : url;
+    if (path) {
+        const char *slash = strrchr(path, '/');
+        if (slash && slash != path) {
+            char dir[4096];
+            snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+            if (make_dirs(dir) != 0) {
+                fprintf(stderr, "shegong: cannot create directory '%s': %s\n", dir,
+                        strerror(errno));
+                return 1;
+            }
+        }
+    }
+    char errbuf[512];
+    struct db_options opt = {.sync = cfg->sync};
+    enum err e = db_open(url, &opt, db, errbuf, sizeof(errbuf));
+    if (e) {
+        fprintf(stderr, "shegong: %s\n", errbuf);
+        return 1;
+    }
+    int applied = 0;
+    e = migrate_up(*db, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
+    if (e) {
+        fprintf(stderr, "shegong: the database could not be migrated, nothing was changed: %s\n",
+                errbuf);
+        db_close(*db);
+        *db = NULL;
+        return 1;
+    }
+    struct db_conn *c;
+    e = db_conn_get(*db, &c);
+    if (!e)
+        e = db_tx_run(c, sync_roles, NULL);
+    if (e) {
+        fprintf(stderr, "shegong: cannot write the built-in roles: %s\n", err_code(e));
+        db_close(*db);
+        *db = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+bool cli_read_line(char *buf, size_t len)
+{
+    if (!fgets(buf, (int)len, stdin))
+        return false;
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+    else if (n == len - 1)
+        return false; /* longer than the buffer */
+    if (n && buf[n - 1] == '\r')
+        buf[--n] = '\0';
+    return true;
+}
+
+enum err cli_tx(struct db *db, enum err (*fn)(struct db_conn *c, void *ctx), void *ctx)
+{
+    struct db_conn *c;
+    enum err e = db_conn_get(db, &c);
+    if (e)
+        return e;
+    return db_tx_run(c, fn, ctx);
+}
+
+enum err cli_audit(struct db_conn *c, const char *action, const char *object_type,
+                   const char *object_id, const char *detail)
+{
+    struct audit_rec rec = {
+        .username = "(cli)",
+        .ip = "local",
+        .action = action,
+        .object_type = object_type,
+        .object_id = object_id,
+        .result = "success",
+        .detail = detail,
+    };
+    return audit_append(c, &rec);
+}

@@ -1,0 +1,162 @@
+/* shegong serve and shegong migrate. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "core/encode.h"
+#include "core/id.h"
+#include "model/model.h"
+
+static const char serve_help[] =
+    "Usage: shegong serve [options]\n"
+    "Serves the API (and, once built, the console) until SIGTERM or SIGINT.\n"
+    "\n"
+    "  --db URL              database (SHEGONG_DB; default sqlite:data/shegong.db)\n"
+    "  --port N              TCP port (SHEGONG_PORT; default 8080)\n"
+    "  --bind ADDR           IPv4 address to listen on (SHEGONG_BIND; default 127.0.0.1)\n"
+    "  --threads N           worker threads (SHEGONG_THREADS; default one per core)\n"
+    "  --body-limit BYTES    largest request body (SHEGONG_BODY_LIMIT; default 1048576)\n"
+    "  --trusted-proxy ADDR  believe X-Forwarded-For / X-Request-Id from this address\n"
+    "  --secure-cookies      mark the session cookie Secure (behind HTTPS)\n"
+    "  --node-id N           0-1023, distinct per server sharing a database\n"
+    "  --sync full|normal    SQLite durability (default full; see docs/operations.md)\n"
+    "  --quiet               no access log\n"
+    "  --test-mode           enable the test-only routes (moving the clock); never in production\n";
+
+int cli_serve(int argc, char **argv)
+{
+    struct config cfg;
+    if (!cli_config_env(&cfg))
+        return EXIT_USAGE;
+    static const struct option opts[] = {
+        CLI_COMMON_OPTS,
+        {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},
+        {"threads", required_argument, NULL, 't'},
+        {"body-limit", required_argument, NULL, 'l'},
+        {"trusted-proxy", required_argument, NULL, 'P'},
+        {"secure-cookies", no_argument, NULL, 's'},
+        {"node-id", required_argument, NULL, 'n'},
+        {"sync", required_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"test-mode", no_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    int64_t n;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_flag(&cfg, opt, optarg))
+            continue;
+        switch (opt) {
+        case 'p':
+            if (!parse_int64(optarg, &n) || n < 1 || n > 65535)
+                goto bad_number;
+            cfg.port = (int)n;
+            break;
+        case 'b':
+            cfg.bind = optarg;
+            break;
+        case 't':
+            if (!parse_int64(optarg, &n) || n < 0 || n > 256)
+                goto bad_number;
+            cfg.threads = (int)n;
+            break;
+        case 'l':
+            if (!parse_int64(optarg, &n) || n < 1024 || n > ((int64_t)1 << 30))
+                goto bad_number;
+            cfg.body_cap = (size_t)n;
+            break;
+        case 'P':
+            cfg.trusted_proxy = optarg;
+            break;
+        case 's':
+            cfg.secure_cookies = true;
+            break;
+        case 'n':
+            if (!parse_int64(optarg, &n) || n < 0 || n > ID_NODE_MAX)
+                goto bad_number;
+            cfg.node_id = (unsigned)n;
+            break;
+        case 'S':
+            if (strcmp(optarg, "full") == 0)
+                cfg.sync = DB_SYNC_FULL;
+            else if (strcmp(optarg, "normal") == 0)
+                cfg.sync = DB_SYNC_NORMAL;
+            else {
+                fprintf(stderr, "shegong serve: --sync must be 'full' or 'normal'\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'q':
+            cfg.quiet = true;
+            break;
+        case 'T':
+            cfg.test_mode = true;
+            break;
+        case 'h':
+            fputs(serve_help, stdout);
+            return 0;
+        default:
+            fputs(serve_help, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "shegong serve: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    id_set_node(cfg.node_id);
+    struct db *db;
+    if (cli_open(&cfg, &db, true))
+        return 1;
+    if (cfg.test_mode)
+        fprintf(stderr, "shegong: TEST MODE: the clock can be moved through the API\n");
+    enum err e = server_run(&cfg, db, routes);
+    db_close(db);
+    return e ? 1 : 0;
+bad_number:
+    fprintf(stderr, "shegong serve: '%s' is not a valid number for that option\n", optarg);
+    return EXIT_USAGE;
+}
+
+static const char migrate_help[] = "Usage: shegong migrate [--db URL]\n"
+                                   "Applies the pending schema migrations and exits.\n";
+
+int cli_migrate(int argc, char **argv)
+{
+    struct config cfg;
+    if (!cli_config_env(&cfg))
+        return EXIT_USAGE;
+    static const struct option opts[] = {
+        CLI_COMMON_OPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_flag(&cfg, opt, optarg))
+            continue;
+        if (opt == 'h') {
+            fputs(migrate_help, stdout);
+            return 0;
+        }
+        fputs(migrate_help, stderr);
+        return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "shegong migrate: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    struct db *db;
+    if (cli_open(&cfg, &db, true))
+        return 1;
+    db_close(db);
+    fprintf(stderr, "migrate: the database is up to date\n");
+    return 0;
+}

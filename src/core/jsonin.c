@@ -1,0 +1,85 @@
+/* Defensive JSON reading for request bodies (see jsonin.h). */
+#include "core/jsonin.h"
+
+#include <string.h>
+
+#include "core/utf8.h"
+
+/* Nesting depth outside strings, and where it first passes max (line/column). */
+static size_t scan_depth(const char *s, size_t n, size_t max, int *line, int *col)
+{
+    size_t depth = 0, deepest = 0;
+    int in_str = 0, esc = 0, l = 1, c = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch & 0xC0) != 0x80)
+            c++;
+        if (ch == '\n') {
+            l++;
+            c = 0;
+        }
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+            continue;
+        }
+        if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+            if (depth > deepest)
+                deepest = depth;
+            if (depth > max) {
+                *line = l;
+                *col = c;
+                return depth;
+            }
+        } else if ((ch == '}' || ch == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+enum err jsonin_parse_object(const char *buf, size_t n, size_t max_depth, json_t **out,
+                             struct jsonin_error *e)
+{
+    *out = NULL;
+    memset(e, 0, sizeof(*e));
+    if (n == 0 || (n > 0 && buf[0] == '\0')) {
+        e->reason = JSONIN_EMPTY;
+        return ERR_MALFORMED_JSON;
+    }
+    if (!utf8_valid(buf, n))
+        return ERR_BAD_ENCODING;
+    if (scan_depth(buf, n, max_depth, &e->line, &e->column) > max_depth) {
+        e->reason = JSONIN_DEPTH;
+        return ERR_MALFORMED_JSON;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        e->line = je.line;
+        e->column = je.column;
+        snprintf(e->text, sizeof(e->text), "%s", je.text);
+        e->reason =
+            json_error_code(&je) == json_error_duplicate_key ? JSONIN_DUPLICATE : JSONIN_SYNTAX;
+        if (json_error_code(&je) == json_error_premature_end_of_input && e->line <= 1 &&
+            e->column <= 0)
+            e->reason = JSONIN_SYNTAX;
+        return ERR_MALFORMED_JSON;
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        e->reason = JSONIN_NOT_OBJECT;
+        e->line = 1;
+        e->column = 1;
+        return ERR_MALFORMED_JSON;
+    }
+    *out = root;
+    return ERR_OK;
+}

@@ -1,0 +1,33 @@
+/* Building one SQL statement with its bound values, for queries whose shape depends on
+ * the request (filters, scope, paging). Text appended must come from the code, never from
+ * the client; client values go in through sqlq_arg. Memory comes from the arena. */
+#ifndef SHEGONG_DB_SQLQ_H
+#define SHEGONG_DB_SQLQ_H
+
+#include "core/arena.h"
+#include "core/sbuf.h"
+#include "db/db.h"
+
+#define SQLQ_MAX_ARGS 64
+
+struct sqlq {
+    struct sbuf sql;
+    struct db_val args[SQLQ_MAX_ARGS];
+    int nargs;
+    bool overflow;
+};
+
+/* _init allocates nothing; _release frees the text. */
+void sqlq_init(struct sqlq *q);
+void sqlq_release(struct sqlq *q);
+/* Appends code-owned SQL text. */
+void sqlq_add(struct sqlq *q, const char *sql);
+/* Binds v and appends its placeholder ($n). */
+void sqlq_arg(struct sqlq *q, struct db_val v);
+/* A LIKE pattern matching text that contains s, with % _ and \ escaped (use with
+ * ESCAPE '\'). Allocated in a; NULL when out of memory. */
+const char *db_like_contains(struct arena *a, const char *s);
+/* Runs the statement (rows into a). */
+enum err sqlq_query(struct sqlq *q, struct db_conn *c, struct arena *a, struct db_rows *out);
+
+#endif

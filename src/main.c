@@ -1,0 +1,64 @@
+/* shegong: one executable, many subcommands. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+#define SHEGONG_VERSION "0.1.0"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static int cmd_version(int argc, char **argv)
+{
+    printf("shegong %s\n", SHEGONG_VERSION);
+    return 0;
+}
+
+static const struct command commands[] = {
+    {"serve", cli_serve, "serve the API until SIGTERM"},
+    {"migrate", cli_migrate, "apply pending database migrations"},
+    {"user", cli_user, "manage accounts, roles and API tokens"},
+    {"check", cli_check, "verify the database and the audit chain"},
+    {"demo", cli_demo, "load demonstration accounts and data"},
+    {"version", cmd_version, "print the version"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: shegong COMMAND [options]   (shegong COMMAND --help for more)\n\n");
+    for (const struct command *c = commands; c->name; c++)
+        fprintf(f, "  %-8s %s\n", c->name, c->summary);
+}
+
+int main(int argc, char **argv)
+{
+    umask(077); /* the database and demo passwords hold personal data */
+    if (sodium_init() < 0) {
+        fprintf(stderr, "shegong: libsodium could not be initialised\n");
+        return 1;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(0, NULL);
+    for (const struct command *c = commands; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0)
+            return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "shegong: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,154 @@
+/* The route table: every URL the server answers, with what the dispatcher checks before
+ * the handler runs. */
+#include "model/model.h"
+
+#include <stdint.h>
+
+#include "modules/unit/unit.h"
+#include "server/audit.h"
+#include "server/auth_api.h"
+#include "server/system_api.h"
+#include "server/users_api.h"
+
+#define PAGE_PARAMS                                                                                \
+    {.name = "page", .type = PARAM_INT, .label = "页码", .min = 1, .max = 100000},                 \
+    {                                                                                              \
+        .name = "page_size", .type = PARAM_INT, .label = "每页条数", .min = 1, .max = 200          \
+    }
+
+static const struct param_def audit_params[] = {
+    PAGE_PARAMS,
+    {.name = "user_id", .type = PARAM_INT, .label = "用户", .min = 1, .max = INT64_MAX},
+    {.name = "action", .type = PARAM_STR, .label = "操作"},
+    {.name = "object_type", .type = PARAM_STR, .label = "对象类型"},
+    {.name = "object_id", .type = PARAM_STR, .label = "对象编号"},
+    {.name = "result", .type = PARAM_STR, .label = "结果"},
+    {.name = "from", .type = PARAM_TIME, .label = "起始时间"},
+    {.name = "to", .type = PARAM_TIME, .label = "截止时间"},
+    {.name = NULL},
+};
+
+static const struct param_def user_params[] = {
+    PAGE_PARAMS,
+    {.name = "q", .type = PARAM_STR, .label = "关键字"},
+    {.name = "status", .type = PARAM_STR, .label = "状态"},
+    {.name = NULL},
+};
+
+static const struct param_def unit_params[] = {
+    PAGE_PARAMS,
+    {.name = "region_code", .type = PARAM_REGION, .label = "所属区划"},
+    {.name = "kind", .type = PARAM_STR, .label = "单位类别"},
+    {.name = "q", .type = PARAM_STR, .label = "关键字"},
+    {.name = NULL},
+};
+
+/* A write with a JSON body: a transaction, audited on success. */
+#define WRITE_JSON (ROUTE_WRITE | ROUTE_JSON_BODY)
+
+const struct route routes[] = {
+    {.method = "GET", .pattern = "/healthz", .handler = system_healthz, .flags = ROUTE_PUBLIC},
+    {.method = "GET",
+     .pattern = "/metrics",
+     .handler = system_metrics,
+     .flags = ROUTE_PUBLIC | ROUTE_RAW},
+
+    {.method = "POST",
+     .pattern = "/api/v1/auth/login",
+     .handler = auth_login,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_SELF_TX},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/logout",
+     .handler = auth_logout,
+     .flags = ROUTE_WRITE,
+     .action = "logout"},
+    {.method = "GET", .pattern = "/api/v1/auth/me", .handler = auth_me},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/password",
+     .handler = auth_password,
+     .flags = ROUTE_JSON_BODY | ROUTE_SELF_TX},
+
+    {.method = "GET",
+     .pattern = "/api/v1/users",
+     .handler = users_list,
+     .perm = "user.read",
+     .query = user_params},
+    {.method = "POST",
+     .pattern = "/api/v1/users",
+     .handler = users_create,
+     .perm = "user.manage",
+     .flags = WRITE_JSON,
+     .action = "user.create"},
+    {.method = "GET", .pattern = "/api/v1/users/{id}", .handler = users_get, .perm = "user.read"},
+    {.method = "POST",
+     .pattern = "/api/v1/users/{id}/lock",
+     .handler = users_lock,
+     .perm = "user.manage",
+     .flags = ROUTE_WRITE,
+     .action = "user.lock"},
+    {.method = "POST",
+     .pattern = "/api/v1/users/{id}/unlock",
+     .handler = users_unlock,
+     .perm = "user.manage",
+     .flags = ROUTE_WRITE,
+     .action = "user.unlock"},
+    {.method = "POST",
+     .pattern = "/api/v1/users/{id}/password",
+     .handler = users_reset_password,
+     .perm = "user.manage",
+     .flags = WRITE_JSON,
+     .action = "user.reset_password"},
+    {.method = "POST",
+     .pattern = "/api/v1/users/{id}/roles",
+     .handler = users_grant,
+     .perm = "role.manage",
+     .flags = WRITE_JSON,
+     .action = "role.grant"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/users/{id}/roles/{grant}",
+     .handler = users_revoke,
+     .perm = "role.manage",
+     .flags = ROUTE_WRITE,
+     .action = "role.revoke"},
+    {.method = "GET", .pattern = "/api/v1/roles", .handler = roles_list, .perm = "role.read"},
+
+    {.method = "GET",
+     .pattern = "/api/v1/audit",
+     .handler = audit_list,
+     .perm = "audit.read",
+     .query = audit_params},
+
+    {.method = "GET",
+     .pattern = "/api/v1/units",
+     .handler = unit_list,
+     .perm = "unit.read",
+     .query = unit_params},
+    {.method = "POST",
+     .pattern = "/api/v1/units",
+     .handler = unit_create,
+     .perm = "unit.write",
+     .flags = WRITE_JSON,
+     .action = "unit.create"},
+    {.method = "GET",
+     .pattern = "/api/v1/units/{id}",
+     .handler = unit_get,
+     .perm = "unit.read",
+     .scope_table = "unit"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/units/{id}",
+     .handler = unit_update,
+     .perm = "unit.write",
+     .flags = WRITE_JSON,
+     .action = "unit.update",
+     .scope_table = "unit"},
+
+    {.method = "POST",
+     .pattern = "/api/v1/test/clock",
+     .handler = system_test_clock,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_TEST_ONLY},
+    {.method = "POST",
+     .pattern = "/api/v1/test/jobs",
+     .handler = system_test_jobs,
+     .flags = ROUTE_PUBLIC | ROUTE_TEST_ONLY},
+    {.pattern = NULL},
+};

@@ -1,0 +1,195 @@
+/* Sessions, tokens, CSRF and the login rate limit (see auth.h). */
+#include "server/auth.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "server/access.h"
+#include "server/accounts.h"
+#include "server/audit.h"
+#include "server/msg.h"
+#include "server/reply.h"
+#include "server/server.h"
+
+#define LAST_SEEN_STEP   30  /* refresh last_seen_at at most this often (seconds) */
+#define TOKEN_AUDIT_STEP 300 /* record a token's use at most this often */
+
+void auth_clear_cookie(struct req *r)
+{
+    reply_header(r, "Set-Cookie",
+                 r->srv->cfg->secure_cookies
+                     ? "sid=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0"
+                     : "sid=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+static bool is_safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+static enum err token_use_record(struct db_conn *c, void *ctx)
+{
+    struct req *r = ctx;
+    enum err e = db_exec(c, "UPDATE api_token SET last_used_at = $2 WHERE id = $1",
+                         DB_ARGS(DB_I(r->user.token_id), DB_I(r->now)), NULL);
+    if (!e) {
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)r->user.token_id);
+        e = audit_event(r, "token.use", "api_token", id, "success", NULL);
+    }
+    return e;
+}
+
+static enum err auth_token(struct req *r, const char *token)
+{
+    char hash[65];
+    accounts_secret_hash(token, hash);
+    struct db_rows rows;
+    enum err e = db_query(r->db, &r->arena,
+                          "SELECT t.id, t.user_id, t.expires_at, t.revoked_at, t.last_used_at, "
+                          "u.status, u.username, u.display_name FROM api_token t "
+                          "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                          DB_ARGS(DB_T(hash)), &rows);
+    if (e)
+        return e;
+    if (rows.nrows == 0 || !db_is_null(&rows, 0, 3) || db_int(&rows, 0, 2) <= r->now)
+        return req_fail(r, ERR_UNAUTHENTICATED, "token_invalid");
+    const char *status = db_str(&rows, 0, 5);
+    if (strcmp(status, "active") != 0)
+        return strcmp(status, "locked") == 0 ? ERR_ACCOUNT_LOCKED : ERR_ACCOUNT_DISABLED;
+    r->user.id = db_int(&rows, 0, 1);
+    r->user.username = db_str(&rows, 0, 6);
+    r->user.display_name = db_str(&rows, 0, 7);
+    r->user.kind = AUTH_TOKEN;
+    r->user.token_id = db_int(&rows, 0, 0);
+    e = access_load(r, r->user.id);
+    if (e)
+        return e;
+    int64_t last = db_is_null(&rows, 0, 4) ? 0 : db_int(&rows, 0, 4);
+    if (r->now - last >= TOKEN_AUDIT_STEP)
+        e = db_tx_run(r->db, token_use_record, r);
+    return e;
+}
+
+static enum err auth_session(struct req *r, const char *sid)
+{
+    char hash[65];
+    accounts_secret_hash(sid, hash);
+    struct db_rows rows;
+    enum err e = db_query(r->db, &r->arena,
+                          "SELECT s.user_id, s.csrf, s.last_seen_at, s.expires_at, "
+                          "s.idle_seconds, u.status, u.username, u.display_name "
+                          "FROM session s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                          DB_ARGS(DB_T(hash)), &rows);
+    if (e)
+        return e;
+    if (rows.nrows == 0) {
+        auth_clear_cookie(r);
+        return req_fail(r, ERR_UNAUTHENTICATED, "session_expired");
+    }
+    int64_t last_seen = db_int(&rows, 0, 2), expires = db_int(&rows, 0, 3),
+            idle = db_int(&rows, 0, 4);
+    if (r->now >= expires || r->now - last_seen >= idle ||
+        strcmp(db_str(&rows, 0, 5), "active") != 0) {
+        db_exec(r->db, "DELETE FROM session WHERE id_hash = $1", DB_ARGS(DB_T(hash)), NULL);
+        auth_clear_cookie(r);
+        return req_fail(r, ERR_UNAUTHENTICATED, "session_expired");
+    }
+    r->user.id = db_int(&rows, 0, 0);
+    r->user.username = db_str(&rows, 0, 6);
+    r->user.display_name = db_str(&rows, 0, 7);
+    r->user.kind = AUTH_SESSION;
+    r->user.csrf = db_str(&rows, 0, 1);
+    r->user.session_hash = arena_strdup(&r->arena, hash);
+    if (!is_safe_method(r->method)) {
+        const char *sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!sent || strlen(sent) != strlen(r->user.csrf) ||
+            sodium_memcmp(sent, r->user.csrf, strlen(sent)) != 0)
+            return ERR_CSRF;
+    }
+    if (r->now - last_seen >= LAST_SEEN_STEP) {
+        e = db_exec(r->db, "UPDATE session SET last_seen_at = $2 WHERE id_hash = $1",
+                    DB_ARGS(DB_T(hash), DB_I(r->now)), NULL);
+        if (e)
+            return e;
+    }
+    return access_load(r, r->user.id);
+}
+
+enum err auth_authenticate(struct req *r)
+{
+    const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    if (authz) {
+        if (strncasecmp(authz, "Bearer ", 7) != 0)
+            return req_fail(r, ERR_UNAUTHENTICATED, "token_invalid");
+        return auth_token(r, authz + 7);
+    }
+    const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sid");
+    if (!sid || !*sid)
+        return ERR_UNAUTHENTICATED;
+    return auth_session(r, sid);
+}
+
+enum err auth_session_start(struct req *r, int64_t user_id, bool admin, char csrf_out[65])
+{
+    char sid[65], hash[65];
+    accounts_random_hex(32, sid);
+    accounts_random_hex(32, csrf_out);
+    accounts_secret_hash(sid, hash);
+    int64_t idle = admin ? AUTH_ADMIN_IDLE_SECONDS : AUTH_IDLE_SECONDS;
+    enum err e = db_exec(r->db,
+                         "INSERT INTO session (id_hash, user_id, csrf, created_at, last_seen_at, "
+                         "expires_at, idle_seconds, ip) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+                         DB_ARGS(DB_T(hash), DB_I(user_id), DB_T(csrf_out), DB_I(r->now),
+                                 DB_I(r->now + AUTH_ABSOLUTE_SECONDS), DB_I(idle), DB_T(r->ip)),
+                         NULL);
+    if (e)
+        return e;
+    const char *cookie = arena_printf(&r->arena, "sid=%s; Path=/; HttpOnly; SameSite=Strict%s", sid,
+                                      r->srv->cfg->secure_cookies ? "; Secure" : "");
+    if (!cookie)
+        return ERR_NOMEM;
+    reply_header(r, "Set-Cookie", cookie);
+    return ERR_OK;
+}
+
+enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash)
+{
+    if (keep_hash)
+        return db_exec(r->db, "DELETE FROM session WHERE user_id = $1 AND id_hash <> $2",
+                       DB_ARGS(DB_I(user_id), DB_T(keep_hash)), NULL);
+    return db_exec(r->db, "DELETE FROM session WHERE user_id = $1", DB_ARGS(DB_I(user_id)), NULL);
+}
+
+/* A fixed window per address in a small table; collisions only make the limit stricter. */
+#define RATE_SLOTS 1024
+static struct {
+    char ip[48];
+    int64_t window;
+    int count;
+} rate[RATE_SLOTS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool auth_rate_allow(struct req *r)
+{
+    int limit = r->srv->cfg->login_rate_per_min;
+    if (limit <= 0)
+        return true;
+    unsigned h = 2166136261u;
+    for (const char *p = r->ip; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    int64_t window = clock_now() / 60;
+    pthread_mutex_lock(&rate_lock);
+    typeof(rate[0]) *s = &rate[h % RATE_SLOTS];
+    if (s->window != window || strcmp(s->ip, r->ip) != 0) {
+        snprintf(s->ip, sizeof(s->ip), "%s", r->ip);
+        s->window = window;
+        s->count = 0;
+    }
+    bool ok = ++s->count <= limit;
+    pthread_mutex_unlock(&rate_lock);
+    return ok;
+}

@@ -1,0 +1,27 @@
+/* Authentication: the session cookie (sid, with X-CSRF-Token on writes) or a bearer API
+ * token, sessions' idle and absolute expiry, and the login rate limit per address. */
+#ifndef SHEGONG_SERVER_AUTH_H
+#define SHEGONG_SERVER_AUTH_H
+
+#include "server/req.h"
+
+#define AUTH_IDLE_SECONDS       1800  /* 30 minutes */
+#define AUTH_ADMIN_IDLE_SECONDS 900   /* 15 minutes for sysadmin, secadmin, auditor */
+#define AUTH_ABSOLUTE_SECONDS   43200 /* 12 hours */
+
+/* Finds and checks the caller's credentials and loads the user into r->user.
+ * ERR_UNAUTHENTICATED, ERR_CSRF or ERR_ACCOUNT_* when they do not hold. */
+enum err auth_authenticate(struct req *r);
+
+/* Starts a session for user_id (inside a write transaction): a fresh 256-bit id, a CSRF
+ * token; sets the cookie on r. csrf_out receives the token (65 bytes). */
+enum err auth_session_start(struct req *r, int64_t user_id, bool admin, char csrf_out[65]);
+/* Ends sessions of user_id: all of them, or all but keep_hash. */
+enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash);
+/* Adds a Set-Cookie that clears sid. */
+void auth_clear_cookie(struct req *r);
+
+/* Counts a login attempt from r->ip; false when the address is over its limit. */
+bool auth_rate_allow(struct req *r);
+
+#endif

@@ -1,0 +1,272 @@
+/* libmicrohttpd glue: the two-call handler pattern, raw body reading with a cap, the
+ * response with security headers, and the daemon's life from start to graceful stop. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/encode.h"
+#include "server/dispatch.h"
+#include "server/jobs.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/msg.h"
+#include "server/reply.h"
+#include "server/server.h"
+
+/* The console is served by this server; style-src allows the inline style attributes
+ * that Element Plus sets. No inline scripts, no eval. */
+static const char CSP[] =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+static bool request_id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 36)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return false;
+    return true;
+}
+
+static void fill_client(struct req *r, struct server *srv)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    r->ip[0] = '\0';
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->ip, sizeof(r->ip));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
+                      sizeof(r->ip));
+    }
+    bool trusted = srv->cfg->trusted_proxy && strcmp(srv->cfg->trusted_proxy, r->ip) == 0;
+    const char *rid =
+        trusted ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Request-Id") : NULL;
+    if (rid && request_id_ok(rid)) {
+        snprintf(r->request_id, sizeof(r->request_id), "%s", rid);
+    } else {
+        unsigned char raw[12];
+        randombytes_buf(raw, sizeof(raw));
+        hex_encode(raw, sizeof(raw), r->request_id);
+    }
+    if (trusted) {
+        /* the proxy appends the address it saw last */
+        const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ')
+                last++;
+            unsigned char tmp[16];
+            if (inet_pton(AF_INET, last, tmp) == 1 || inet_pton(AF_INET6, last, tmp) == 1)
+                snprintf(r->ip, sizeof(r->ip), "%s", last);
+        }
+    }
+}
+
+static struct req *req_new(struct server *srv, struct MHD_Connection *conn, const char *method,
+                           const char *url)
+{
+    struct req *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    arena_init(&r->arena, 0);
+    sbuf_init(&r->body, srv->cfg->body_cap);
+    sbuf_init(&r->out, 0);
+    r->srv = srv;
+    r->conn = conn;
+    r->t0_us = clock_mono_us();
+    r->now = clock_now();
+    r->route_index = -1;
+    r->method = arena_strdup(&r->arena, method);
+    r->path = arena_strdup(&r->arena, url);
+    if (!r->method || !r->path) {
+        arena_release(&r->arena);
+        free(r);
+        return NULL;
+    }
+    fill_client(r, srv);
+    atomic_fetch_add(&srv->inflight, 1);
+    return r;
+}
+
+static void req_free(struct req *r)
+{
+    atomic_fetch_sub(&r->srv->inflight, 1);
+    json_decref(r->json);
+    json_decref(r->query);
+    sbuf_release(&r->body);
+    sbuf_release(&r->out);
+    arena_release(&r->arena);
+    free(r);
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    if (r->status != 204)
+        MHD_add_response_header(resp, "Content-Type",
+                                r->content_type ? r->content_type
+                                                : "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    for (struct header *h = r->headers; h; h = h->next)
+        MHD_add_response_header(resp, h->name, h->value);
+    if (atomic_load(&r->srv->stopping))
+        MHD_add_response_header(resp, "Connection", "close");
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct server *srv = cls;
+    struct req *r = *con_cls;
+    if (!r) {
+        r = req_new(srv, conn, method, url);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && parse_int64(cl, &n) && (uint64_t)n > srv->cfg->body_cap) {
+            /* Decided now, before reading: answering on the first call closes the
+             * connection, which is what an oversized upload deserves. */
+            r->body_too_large = true;
+            dispatch_reject(r, ERR_TOO_LARGE, "body_too_large");
+            return queue(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (r->body.len + *upload_data_size > srv->cfg->body_cap) {
+            /* A chunked body past the cap: cut the connection off. */
+            r->body_too_large = true;
+            return MHD_NO;
+        }
+        sbuf_add(&r->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->body_too_large)
+        return MHD_YES; /* the 413 is already queued */
+    dispatch(r);
+    return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct req *r = *con_cls;
+    if (!r)
+        return;
+    int64_t us = clock_mono_us() - r->t0_us;
+    int status = r->status ? r->status : 499; /* closed before an answer */
+    metrics_observe(r->route_index, status, us);
+    if (!r->srv->cfg->quiet)
+        log_access(r, status, us);
+    req_free(r);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    log_event("http", buf);
+}
+
+enum err server_run(const struct config *cfg, struct db *db, const struct route *routes)
+{
+    struct server srv = {.cfg = cfg, .db = db, .routes = routes};
+    for (srv.nroutes = 0; routes[srv.nroutes].pattern; srv.nroutes++)
+        ;
+    atomic_init(&srv.inflight, 0);
+    atomic_init(&srv.stopping, false);
+    metrics_init(routes, srv.nroutes);
+
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+    if (inet_pton(AF_INET, cfg->bind, &sa.sin_addr) != 1) {
+        fprintf(stderr, "shegong: bind address '%s' is not an IPv4 address\n", cfg->bind);
+        return ERR_INVALID;
+    }
+    /* Signals are taken by sigwait below; block them before any thread starts. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads =
+        cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        (uint16_t)cfg->port, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        cfg->conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "shegong: cannot listen on %s:%d: %s\n", cfg->bind, cfg->port,
+                strerror(errno));
+        return ERR_IO;
+    }
+    struct jobs *jobs = jobs_start(&srv);
+    fprintf(stderr, "shegong: serving on http://%s:%d (%u threads, database %s)\n", cfg->bind,
+            cfg->port, threads, db_backend(db));
+    fflush(stderr);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    log_event("shutdown", sig == SIGTERM ? "SIGTERM received" : "SIGINT received");
+    atomic_store(&srv.stopping, true);
+    MHD_socket lsock = MHD_quiesce_daemon(d);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    int64_t deadline = clock_mono_us() + (int64_t)cfg->shutdown_grace_s * 1000000;
+    while (atomic_load(&srv.inflight) > 0 && clock_mono_us() < deadline) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    int left = atomic_load(&srv.inflight);
+    jobs_stop(jobs);
+    MHD_stop_daemon(d);
+    char msg[96];
+    snprintf(msg, sizeof(msg), "stopped; %d request(s) still in flight at the deadline", left);
+    log_event("shutdown", msg);
+    return ERR_OK;
+}

@@ -1,0 +1,137 @@
+/* The background job thread (see jobs.h). */
+#include "server/jobs.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "server/accounts.h"
+#include "server/audit.h"
+#include "server/log.h"
+#include "server/server.h"
+
+struct jobs {
+    struct server *srv;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+};
+
+struct run_ctx {
+    int disabled;
+};
+
+static enum err run_tx(struct db_conn *c, void *ctx)
+{
+    struct run_ctx *rc = ctx;
+    struct arena a;
+    arena_init(&a, 0);
+    int64_t now = clock_now();
+    int64_t cutoff = now - (int64_t)ACCOUNTS_INACTIVE_DAYS * 86400;
+    struct db_rows rows;
+    enum err e = db_query(c, &a,
+                          "SELECT id, username FROM users WHERE status = 'active' AND "
+                          "COALESCE(last_login_at, created_at) < $1",
+                          DB_ARGS(DB_I(cutoff)), &rows);
+    for (size_t i = 0; !e && i < rows.nrows; i++) {
+        e = db_exec(c, "UPDATE users SET status = 'disabled', updated_at = $2 WHERE id = $1",
+                    DB_ARGS(DB_I(db_int(&rows, i, 0)), DB_I(now)), NULL);
+        if (!e)
+            e = db_exec(c, "DELETE FROM session WHERE user_id = $1",
+                        DB_ARGS(DB_I(db_int(&rows, i, 0))), NULL);
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)db_int(&rows, i, 0));
+        struct audit_rec rec = {
+            .username = "(system)",
+            .action = "user.disable_inactive",
+            .object_type = "user",
+            .object_id = id,
+            .result = "success",
+            .detail = "{\"reason\":\"unused_90_days\"}",
+        };
+        if (!e)
+            e = audit_append(c, &rec);
+        if (!e)
+            rc->disabled++;
+    }
+    if (!e)
+        e = db_exec(
+            c, "DELETE FROM session WHERE expires_at <= $1 OR last_seen_at + idle_seconds <= $1",
+            DB_ARGS(DB_I(now)), NULL);
+    if (!e)
+        e = db_exec(c,
+                    "DELETE FROM login_failure WHERE last_failure_at < $1 AND "
+                    "(locked_until IS NULL OR locked_until < $2)",
+                    DB_ARGS(DB_I(now - 86400), DB_I(now)), NULL);
+    arena_release(&a);
+    return e;
+}
+
+enum err jobs_run_once(struct db_conn *c, int *disabled)
+{
+    struct run_ctx rc = {0};
+    enum err e = db_tx_run(c, run_tx, &rc);
+    *disabled = rc.disabled;
+    return e;
+}
+
+static void *loop(void *arg)
+{
+    struct jobs *j = arg;
+    pthread_mutex_lock(&j->lock);
+    while (!j->stop) {
+        pthread_mutex_unlock(&j->lock);
+        struct db_conn *c;
+        int disabled = 0;
+        enum err e = db_conn_get(j->srv->db, &c);
+        if (!e)
+            e = jobs_run_once(c, &disabled);
+        if (e)
+            log_event("jobs", "a background job failed; it runs again in a minute");
+        else if (disabled) {
+            char msg[80];
+            snprintf(msg, sizeof(msg), "disabled %d account(s) unused for 90 days", disabled);
+            log_event("jobs", msg);
+        }
+        pthread_mutex_lock(&j->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 60;
+        while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) == 0)
+            ;
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+struct jobs *jobs_start(struct server *srv)
+{
+    struct jobs *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->srv = srv;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->wake, NULL);
+    if (pthread_create(&j->thread, NULL, loop, j) != 0) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void jobs_stop(struct jobs *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->stop = true;
+    pthread_cond_signal(&j->wake);
+    pthread_mutex_unlock(&j->lock);
+    pthread_join(j->thread, NULL);
+    pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->wake);
+    free(j);
+}

@@ -1,0 +1,18 @@
+/* Prometheus counters: requests by route and status, a latency histogram per route,
+ * requests in flight, and database timings. Lock-free; any thread may observe. */
+#ifndef SHEGONG_SERVER_METRICS_H
+#define SHEGONG_SERVER_METRICS_H
+
+#include <stdint.h>
+
+#include "core/sbuf.h"
+#include "server/req.h"
+
+/* Keeps the route table for the labels; call once before serving. */
+void metrics_init(const struct route *routes, int nroutes);
+/* Counts one finished request (route_index -1: unmatched). */
+void metrics_observe(int route_index, int status, int64_t us);
+/* Writes the text exposition format. */
+void metrics_render(struct sbuf *out, int inflight);
+
+#endif

@@ -1,0 +1,134 @@
+/* zh-CN message table (see msg.h). */
+#include "server/msg.h"
+
+#include <string.h>
+
+const char *msg_err(enum err e)
+{
+    switch (e) {
+    case ERR_OK:
+        return "成功";
+    case ERR_INVALID:
+        return "提交的内容有误";
+    case ERR_MALFORMED_JSON:
+        return "请求内容不是合法的 JSON";
+    case ERR_BAD_ENCODING:
+        return "请求内容不是合法的 UTF-8 文本";
+    case ERR_UNAUTHENTICATED:
+        return "尚未登录或登录已过期，请重新登录";
+    case ERR_BAD_CREDENTIALS:
+        return "用户名或密码错误";
+    case ERR_FORBIDDEN:
+        return "没有执行此操作的权限";
+    case ERR_CSRF:
+        return "请求缺少有效的安全令牌（X-CSRF-Token），请刷新页面后重试";
+    case ERR_ACCOUNT_LOCKED:
+        return "账号已锁定，请稍后再试或联系系统管理员";
+    case ERR_ACCOUNT_DISABLED:
+        return "账号已停用，请联系系统管理员";
+    case ERR_NOT_FOUND:
+        return "请求的资源不存在";
+    case ERR_METHOD_NOT_ALLOWED:
+        return "该地址不支持此请求方法";
+    case ERR_CONFLICT:
+        return "与现有数据冲突";
+    case ERR_TOO_LARGE:
+        return "请求内容过大";
+    case ERR_UNSUPPORTED_MEDIA:
+        return "请求内容类型不受支持，请使用 application/json";
+    case ERR_UNPROCESSABLE:
+        return "请求无法处理";
+    case ERR_RATE_LIMITED:
+        return "请求过于频繁，请稍后再试";
+    case ERR_INTERNAL:
+    case ERR_DB:
+    case ERR_IO:
+        return "服务器内部错误，请联系管理员并提供请求编号";
+    case ERR_NOMEM:
+    case ERR_DB_BUSY:
+        return "服务器繁忙，请稍后再试";
+    case ERR_UNAVAILABLE:
+        return "服务暂时不可用，请稍后再试";
+    }
+    return "服务器内部错误";
+}
+
+struct field_msg {
+    const char *code;
+    const char *tmpl; /* "%s" is the field label */
+};
+
+static const struct field_msg field_msgs[] = {
+    {"required", "%s不能为空"},
+    {"type_string", "%s应为文本"},
+    {"type_integer", "%s应为整数"},
+    {"type_boolean", "%s应为是或否（true/false）"},
+    {"type_object", "%s应为对象"},
+    {"type_array", "%s应为数组"},
+    {"type_id", "%s应为数字编号"},
+    {"too_long", "%s过长"},
+    {"too_short", "%s过短"},
+    {"out_of_range", "%s超出允许范围"},
+    {"invalid_region", "%s不是有效的12位统计用区划代码"},
+    {"out_of_scope", "%s不在您的管辖范围内"},
+    {"invalid_enum", "%s不是允许的取值"},
+    {"invalid_format", "%s格式不正确"},
+    {"unknown_field", "不认识的字段：%s"},
+    {"not_found", "%s不存在"},
+    {"taken", "%s已被使用"},
+    {"password_too_short", "%s至少需要10个字符"},
+    {"password_too_few_classes", "%s需包含大写字母、小写字母、数字、其他符号中的至少3类"},
+    {"password_contains_username", "%s不能包含用户名"},
+    {"password_too_long", "%s过长（最多256字节）"},
+    {"password_reused", "%s不能与最近5次使用过的密码相同"},
+    {"password_wrong", "%s不正确"},
+    {"admin_role_conflict",
+     "%s：系统管理员、安全管理员、安全审计员三个角色互斥，且不能兼任业务角色"},
+    {"self_grant", "%s：不能修改自己的角色或岗位"},
+    {"unknown_role", "%s不存在"},
+    {"invalid_username", "%s只能由3至32位小写字母、数字、下划线、点或连字符组成，且以字母开头"},
+    {"invalid_time", "%s应为 RFC 3339 时间，如 2026-01-01T00:00:00Z"},
+    {NULL, NULL},
+};
+
+const char *msg_field(struct arena *a, const char *code, const char *label)
+{
+    const char *tmpl = "%s无效";
+    for (const struct field_msg *m = field_msgs; m->code; m++)
+        if (strcmp(m->code, code) == 0)
+            tmpl = m->tmpl;
+    /* the one "%s" in the template becomes the label */
+    const char *at = strstr(tmpl, "%s");
+    const char *s = at ? arena_printf(a, "%.*s%s%s", (int)(at - tmpl), tmpl, label, at + 2)
+                       : arena_strdup(a, tmpl);
+    return s ? s : tmpl;
+}
+
+struct text_msg {
+    const char *code;
+    const char *text;
+};
+
+static const struct text_msg text_msgs[] = {
+    {"login_locked", "登录失败次数过多，账号已锁定15分钟，请稍后再试"},
+    {"account_locked_by_admin", "账号已被管理员锁定，请联系系统管理员"},
+    {"session_expired", "登录已过期，请重新登录"},
+    {"token_invalid", "访问令牌无效、已过期或已撤销"},
+    {"shutting_down", "服务正在停止，请稍后重试"},
+    {"body_required", "请求体不能为空"},
+    {"json_not_object", "请求内容应为 JSON 对象"},
+    {"json_too_deep", "请求内容嵌套层数过多"},
+    {"json_duplicate_key", "请求内容中有重复的字段名"},
+    {"body_too_large", "请求内容超过大小上限"},
+    {"unknown_route", "请求的地址不存在"},
+    {"admin_no_business", "系统管理员、安全管理员和安全审计员不能办理业务"},
+    {NULL, NULL},
+};
+
+const char *msg_text(const char *code)
+{
+    for (const struct text_msg *m = text_msgs; m->code; m++)
+        if (strcmp(m->code, code) == 0)
+            return m->text;
+    return code;
+}

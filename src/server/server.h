@@ -1,0 +1,51 @@
+/* The running server: configuration, the database, the route table, and the HTTP
+ * daemon. server_run blocks until SIGTERM or SIGINT, then shuts down gracefully: it
+ * stops accepting, lets requests in flight finish (bounded by shutdown_grace_s; requests
+ * arriving meanwhile get 503), closes the database and returns. */
+#ifndef SHEGONG_SERVER_SERVER_H
+#define SHEGONG_SERVER_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db/db.h"
+#include "server/req.h"
+
+struct config {
+    const char *db_url;
+    const char *data_dir;
+    const char *bind;
+    int port;
+    int threads;               /* worker threads; 0: one per core */
+    size_t body_cap;           /* bytes; larger bodies get 413 */
+    unsigned conn_limit;       /* open connections in all */
+    unsigned per_ip_limit;     /* open connections per client address */
+    unsigned conn_timeout_s;   /* idle connection timeout */
+    size_t conn_memory;        /* libmicrohttpd per-connection memory limit */
+    bool secure_cookies;       /* add Secure to the session cookie */
+    bool test_mode;            /* enables the test-only routes (moving the clock) */
+    const char *trusted_proxy; /* address whose X-Request-Id / X-Forwarded-For are believed */
+    unsigned node_id;          /* 0..1023, part of every generated id */
+    int login_rate_per_min;    /* login attempts per client address per minute */
+    enum db_sync sync;
+    int shutdown_grace_s;
+    bool quiet; /* no access log */
+};
+
+/* Defaults that work on a laptop (see docs/configuration.md). */
+void config_defaults(struct config *cfg);
+
+struct server {
+    const struct config *cfg;
+    struct db *db;
+    const struct route *routes;
+    int nroutes;
+    atomic_int inflight;
+    atomic_bool stopping;
+};
+
+/* Serves until a signal; returns ERR_OK after a clean shutdown. */
+enum err server_run(const struct config *cfg, struct db *db, const struct route *routes);
+
+#endif

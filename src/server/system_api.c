@@ -1,0 +1,45 @@
+/* GET /healthz, GET /metrics and the test-mode routes. */
+#include "server/system_api.h"
+
+#include "core/clock.h"
+#include "server/jobs.h"
+#include "server/metrics.h"
+#include "server/reply.h"
+#include "server/server.h"
+
+enum err system_healthz(struct req *r)
+{
+    struct db_rows rows;
+    enum err e = db_query_one(r->db, &r->arena, "SELECT 1", DB_NOARGS, &rows);
+    if (e) {
+        r->message = "数据库无法访问";
+        return ERR_UNAVAILABLE;
+    }
+    return reply_json_take(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+enum err system_metrics(struct req *r)
+{
+    r->status = 200;
+    r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    metrics_render(&r->out, atomic_load(&r->srv->inflight));
+    return sbuf_err(&r->out);
+}
+
+enum err system_test_clock(struct req *r)
+{
+    int64_t n = 0;
+    if (!body_int(r, "advance_seconds", "advance_seconds", REQUIRED, &n))
+        return ERR_INVALID;
+    clock_advance(n);
+    return reply_json_take(r, 200, json_pack("{s:I}", "now", (json_int_t)clock_now()));
+}
+
+enum err system_test_jobs(struct req *r)
+{
+    int disabled = 0;
+    enum err e = jobs_run_once(r->db, &disabled);
+    if (e)
+        return e;
+    return reply_json_take(r, 200, json_pack("{s:i}", "disabled", disabled));
+}

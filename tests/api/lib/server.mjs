@@ -1,0 +1,164 @@
+// Test harness: a throwaway shegong server per test file, and small HTTP helpers.
+// Every server gets its own temporary data directory and a free port on 127.0.0.1.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+export const BIN = process.env.SHEGONG_BIN || new URL('../../../build/shegong', import.meta.url).pathname;
+export const SANITIZED = process.env.SHEGONG_SANITIZED === '1';
+
+/** A password that satisfies the policy. */
+export const PASSWORD = 'Shegong-Test-2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs the shegong CLI against dir's database; returns {status, stdout, stderr}. */
+export function cli(dir, args, input) {
+  const r = spawnSync(BIN, args, {
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, SHEGONG_DATA_DIR: dir, SHEGONG_DB: `sqlite:${dir}/shegong.db` },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Creates a user with a role at a region through the CLI. */
+export function addUser(dir, name, role, region, password = PASSWORD) {
+  const r = cli(dir, ['user', 'add', name, '--role', role, '--region', region, '--password-stdin'], password + '\n');
+  assert.equal(r.status, 0, `user add ${name}: ${r.stderr}`);
+}
+
+export class Server {
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
+    this.log = '';
+  }
+
+  /** Starts `shegong serve --test-mode`; extraArgs and env are added. */
+  async start({ args = [], env = {} } = {}) {
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.proc = spawn(BIN, ['serve', '--test-mode', '--port', String(this.port), ...args], {
+      env: {
+        ...process.env,
+        SHEGONG_DATA_DIR: this.dir,
+        SHEGONG_DB: `sqlite:${this.dir}/shegong.db`,
+        SHEGONG_LOGIN_RATE: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout.on('data', (d) => { this.log += d; });
+    this.proc.stderr.on('data', (d) => { this.log += d; });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const deadline = Date.now() + (SANITIZED ? 30000 : 10000);
+    for (;;) {
+      try {
+        const r = await fetch(`${this.base}/healthz`);
+        if (r.status === 200) return this;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) throw new Error(`server did not start:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGTERM, then waits; returns {code, signal}. */
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return this.exited;
+    this.proc.kill('SIGTERM');
+    const res = await this.exited;
+    assert.equal(res.code, 0, `server exit ${JSON.stringify(res)}; log:\n${this.log.slice(-4000)}`);
+    return res;
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  cli(args, input) { return cli(this.dir, args, input); }
+  addUser(name, role, region, password) { return addUser(this.dir, name, role, region, password); }
+
+  /** Raw request: returns {status, headers, body (parsed JSON or text), text}. */
+  async request(method, path, { body, headers = {}, raw } = {}) {
+    const init = { method, headers: { ...headers } };
+    if (raw !== undefined) init.body = raw;
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      if (!Object.keys(init.headers).some((h) => h.toLowerCase() === 'content-type'))
+        init.headers['Content-Type'] = 'application/json';
+    }
+    const r = await fetch(this.base + path, init);
+    const text = await r.text();
+    let parsed = text;
+    if ((r.headers.get('content-type') || '').startsWith('application/json') && text) parsed = JSON.parse(text);
+    return { status: r.status, headers: r.headers, body: parsed, text };
+  }
+
+  /** Logs in; returns a Session. Asserts success. */
+  async login(username, password = PASSWORD) {
+    const r = await this.request('POST', '/api/v1/auth/login', { body: { username, password } });
+    assert.equal(r.status, 200, `login ${username}: ${r.text}`);
+    const cookie = r.headers.get('set-cookie').split(';')[0];
+    return new Session(this, cookie, r.body.csrf, r.body.user);
+  }
+
+  /** Moves the server's clock forward. */
+  async advance(seconds) {
+    const r = await this.request('POST', '/api/v1/test/clock', { body: { advance_seconds: seconds } });
+    assert.equal(r.status, 200, r.text);
+  }
+}
+
+export class Session {
+  constructor(server, cookie, csrf, user) {
+    this.server = server;
+    this.cookie = cookie;
+    this.csrf = csrf;
+    this.user = user;
+  }
+
+  /** Request with the session cookie and, on writes, the CSRF header. */
+  request(method, path, opts = {}) {
+    const headers = { Cookie: this.cookie, ...(opts.headers || {}) };
+    if (method !== 'GET' && method !== 'HEAD' && opts.csrf !== false) headers['X-CSRF-Token'] = this.csrf;
+    return this.server.request(method, path, { ...opts, headers });
+  }
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, body, opts = {}) { return this.request('POST', path, { ...opts, body }); }
+  patch(path, body, opts = {}) { return this.request('PATCH', path, { ...opts, body }); }
+  del(path, opts) { return this.request('DELETE', path, opts); }
+}
+
+/** Asserts the error envelope: status, code, a Chinese message, a request id. */
+export function assertError(res, status, code) {
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.text}`);
+  assert.equal(typeof res.body, 'object', `error body is not JSON: ${res.text}`);
+  assert.equal(res.body.error.code, code, res.text);
+  assert.match(res.body.error.message, /[\u4e00-\u9fff]/, 'message should be Chinese');
+  assert.ok(Array.isArray(res.body.error.details));
+  assert.match(res.body.request_id, /^[0-9a-zA-Z._-]+$/);
+  return res.body.error;
+}
+
+/** Starts a server for a test file and returns it; stops and cleans up after. */
+export async function withServer(t, opts) {
+  const s = new Server();
+  await s.start(opts);
+  t.after(async () => {
+    try { await s.stop(); } finally { s.cleanup(); }
+  });
+  return s;
+}
