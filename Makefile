@@ -18,8 +18,8 @@ $(BUILD)/Makefile: CMakeLists.txt
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 
 build: deps $(BUILD)/Makefile
-	@cmake --build $(BUILD) -j $(JOBS) 2>&1 | grep -v '^\[' || true
-	@test -x $(BUILD)/shegong
+	@cmake --build $(BUILD) -j $(JOBS) >$(BUILD)/build.log 2>&1 || { cat $(BUILD)/build.log; exit 1; }
+	@grep -E 'warning|error' $(BUILD)/build.log || true
 
 run: build
 	@./scripts/run.sh $(BUILD)/shegong
@@ -36,7 +36,7 @@ test-api:
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHEGONG_SANITIZE=ON \
 	  $(if $(filter true,$(CI)),-DSHEGONG_WERROR=ON) >/dev/null
-	@cmake --build $(ASAN_BUILD) -j $(JOBS) 2>&1 | grep -v '^\[' || true
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) >$(ASAN_BUILD)/build.log 2>&1 || { cat $(ASAN_BUILD)/build.log; exit 1; }
 	@cd $(ASAN_BUILD) && ctest --output-on-failure
 	@SHEGONG_BIN=$(abspath $(ASAN_BUILD)/shegong) SHEGONG_SANITIZED=1 ./scripts/test-api.sh
 

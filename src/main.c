@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "model/model.h"
 
 #define SHEGONG_VERSION "0.1.0"
 
@@ -20,12 +21,25 @@ static int cmd_version(int argc, char **argv)
     return 0;
 }
 
+static int cmd_routes(int argc, char **argv)
+{
+    if (argc > 1) {
+        fprintf(stderr, "Usage: shegong routes\nLists every route: method, path, permission.\n");
+        return strcmp(argv[1], "--help") == 0 ? 0 : EXIT_USAGE;
+    }
+    for (const struct route *r = routes; r->pattern; r++)
+        printf("%s %s %s%s\n", r->method, r->pattern, r->perm ? r->perm : "-",
+               r->flags & ROUTE_TEST_ONLY ? " test-only" : "");
+    return 0;
+}
+
 static const struct command commands[] = {
     {"serve", cli_serve, "serve the API until SIGTERM"},
     {"migrate", cli_migrate, "apply pending database migrations"},
     {"user", cli_user, "manage accounts, roles and API tokens"},
     {"check", cli_check, "verify the database and the audit chain"},
     {"demo", cli_demo, "load demonstration accounts and data"},
+    {"routes", cmd_routes, "list the routes with their permissions"},
     {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},
 };

@@ -29,20 +29,26 @@ static bool env_int(const char *name, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
+/* The data directory, and the default database inside it unless one was named. */
+static void set_data_dir(struct config *cfg, const char *dir)
+{
+    cfg->data_dir = dir;
+    if (!cfg->db_url_set) {
+        snprintf(cfg->db_url_buf, sizeof(cfg->db_url_buf), "sqlite:%s/shegong.db", dir);
+        cfg->db_url = cfg->db_url_buf;
+    }
+}
+
 bool cli_config_env(struct config *cfg)
 {
     config_defaults(cfg);
     const char *v;
-    if ((v = getenv("SHEGONG_DATA_DIR")) && *v) {
-        cfg->data_dir = v;
-        char *url = malloc(strlen(v) + 32);
-        if (url) {
-            snprintf(url, strlen(v) + 32, "sqlite:%s/shegong.db", v);
-            cfg->db_url = url; /* process lifetime */
-        }
-    }
-    if ((v = getenv("SHEGONG_DB")) && *v)
+    if ((v = getenv("SHEGONG_DATA_DIR")) && *v)
+        set_data_dir(cfg, v);
+    if ((v = getenv("SHEGONG_DB")) && *v) {
         cfg->db_url = v;
+        cfg->db_url_set = true;
+    }
     if ((v = getenv("SHEGONG_BIND")) && *v)
         cfg->bind = v;
     if ((v = getenv("SHEGONG_TRUSTED_PROXY")) && *v)
@@ -88,9 +94,10 @@ bool cli_common_flag(struct config *cfg, int opt, const char *arg)
     switch (opt) {
     case 'D':
         cfg->db_url = arg;
+        cfg->db_url_set = true;
         return true;
     case 'A':
-        cfg->data_dir = arg;
+        set_data_dir(cfg, arg);
         return true;
     default:
         return false;

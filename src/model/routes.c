@@ -150,5 +150,9 @@ const struct route routes[] = {
      .pattern = "/api/v1/test/jobs",
      .handler = system_test_jobs,
      .flags = ROUTE_PUBLIC | ROUTE_TEST_ONLY},
+    {.method = "POST",
+     .pattern = "/api/v1/test/audit-failure",
+     .handler = system_test_audit_fail,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_TEST_ONLY},
     {.pattern = NULL},
 };

@@ -2,6 +2,7 @@
 #include "server/audit.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,8 +47,17 @@ static void record_hash(const char *prev, int64_t seq, int64_t at, int64_t user_
     hex_encode(h, sizeof(h), out);
 }
 
+static atomic_bool fail_injected;
+
+void audit_test_fail(bool on)
+{
+    atomic_store(&fail_injected, on);
+}
+
 enum err audit_append(struct db_conn *c, const struct audit_rec *rec)
 {
+    if (atomic_load(&fail_injected))
+        return ERR_IO;
     struct arena a;
     arena_init(&a, 1 << 20);
     struct db_rows last;

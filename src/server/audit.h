@@ -5,6 +5,7 @@
 #ifndef SHEGONG_SERVER_AUDIT_H
 #define SHEGONG_SERVER_AUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -34,6 +35,9 @@ enum err audit_event(struct req *r, const char *action, const char *object_type,
  * record whose hash or link is wrong (why says which). *checked counts the records. */
 enum err audit_verify(struct db_conn *c, int64_t *checked, int64_t *bad_seq, char *why,
                       size_t whylen);
+
+/* Test mode only: makes every append fail, to prove that writes roll back with it. */
+void audit_test_fail(bool on);
 
 /* GET /api/v1/audit */
 enum err audit_list(struct req *r);

@@ -140,7 +140,6 @@ static enum err run_handler(struct req *r)
             r->nerrors = 0;
             r->message = NULL;
             r->headers = NULL;
-            r->keep_tx = false;
             r->status = 0;
             sbuf_reset(&r->out);
         }
@@ -158,12 +157,12 @@ static enum err run_handler(struct req *r)
             db_rollback(r->db);
             continue;
         }
-        if (e && !r->keep_tx) {
+        if (e) {
             db_rollback(r->db);
             return e;
         }
         if (!(rt->flags & ROUTE_SELF_TX)) {
-            enum err ae = audit_request(r, e ? "failure" : "success");
+            enum err ae = audit_request(r, "success");
             if (ae) {
                 db_rollback(r->db);
                 log_error(r, "audit record could not be written; the write was rolled back");

@@ -186,8 +186,15 @@ void body_allow(struct req *r, const char *const *keys)
             if (strcmp(*k, key) == 0)
                 ok = 1;
         if (!ok) {
-            /* the key text goes into the message: keep it short and printable */
-            char *safe = arena_strndup(&r->arena, key, strlen(key) > 64 ? 64 : strlen(key));
+            /* the key text goes into the message: keep it short (whole characters) and
+             * printable */
+            size_t n = strlen(key);
+            if (n > 64) {
+                n = 64;
+                while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+                    n--;
+            }
+            char *safe = arena_strndup(&r->arena, key, n);
             for (char *p = safe; p && *p; p++)
                 if ((unsigned char)*p < 0x20)
                     *p = '?';

@@ -141,7 +141,6 @@ struct req {
         char object_id[24];
         const char *detail;
     } audit;
-    bool keep_tx; /* commit the handler's writes even though it answers an error */
 };
 
 #endif

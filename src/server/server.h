@@ -30,7 +30,9 @@ struct config {
     int login_rate_per_min;    /* login attempts per client address per minute */
     enum db_sync sync;
     int shutdown_grace_s;
-    bool quiet; /* no access log */
+    bool quiet;            /* no access log */
+    bool db_url_set;       /* db_url came from SHEGONG_DB or --db, not from data_dir */
+    char db_url_buf[4200]; /* db_url derived from data_dir */
 };
 
 /* Defaults that work on a laptop (see docs/configuration.md). */

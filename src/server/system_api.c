@@ -2,6 +2,7 @@
 #include "server/system_api.h"
 
 #include "core/clock.h"
+#include "server/audit.h"
 #include "server/jobs.h"
 #include "server/metrics.h"
 #include "server/reply.h"
@@ -42,4 +43,13 @@ enum err system_test_jobs(struct req *r)
     if (e)
         return e;
     return reply_json_take(r, 200, json_pack("{s:i}", "disabled", disabled));
+}
+
+enum err system_test_audit_fail(struct req *r)
+{
+    json_t *on = json_object_get(r->json, "fail");
+    if (!json_is_boolean(on))
+        return req_field_error(r, "fail", "fail", "type_boolean");
+    audit_test_fail(json_is_true(on));
+    return reply_no_content(r);
 }

@@ -9,5 +9,7 @@ enum err system_metrics(struct req *r);
 /* Test mode only: moves the clock ({"advance_seconds": N}) and runs the jobs now. */
 enum err system_test_clock(struct req *r);
 enum err system_test_jobs(struct req *r);
+/* Test mode only: {"fail": true} makes audit appends fail. */
+enum err system_test_audit_fail(struct req *r);
 
 #endif

@@ -1,7 +1,7 @@
 // Test harness: a throwaway shegong server per test file, and small HTTP helpers.
 // Every server gets its own temporary data directory and a free port on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,10 +78,25 @@ export class Server {
   /** SIGTERM, then waits; returns {code, signal}. */
   async stop() {
     if (!this.proc || this.proc.exitCode !== null) return this.exited;
+    await this.recordRoutes();
     this.proc.kill('SIGTERM');
     const res = await this.exited;
     assert.equal(res.code, 0, `server exit ${JSON.stringify(res)}; log:\n${this.log.slice(-4000)}`);
     return res;
+  }
+
+  /** Appends the routes this server answered to SHEGONG_ROUTE_LOG (see coverage.mjs). */
+  async recordRoutes() {
+    const log = process.env.SHEGONG_ROUTE_LOG;
+    if (!log) return;
+    try {
+      const r = await fetch(`${this.base}/metrics`);
+      const text = await r.text();
+      const seen = new Set();
+      for (const m of text.matchAll(/^shegong_http_requests_total\{method="([A-Z]+)",route="([^"]+)"/gm))
+        if (m[2] !== '(unmatched)') seen.add(`${m[1]} ${m[2]}`);
+      appendFileSync(log, [...seen].map((l) => l + '\n').join(''));
+    } catch { /* a server that cannot answer fails its own tests */ }
   }
 
   cleanup() {
