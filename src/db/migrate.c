@@ -14,15 +14,21 @@ static const char *suffix_backend(const char *name)
     return NULL;
 }
 
-static int known(const char *name)
+static int known(const struct migration *list, const char *name)
 {
-    for (const struct migration *m = migrations; m->name; m++)
+    for (const struct migration *m = list; m->name; m++)
         if (strcmp(m->name, name) == 0)
             return 1;
     return 0;
 }
 
 enum err migrate_up(struct db *db, FILE *log, int *applied, char *errbuf, size_t errlen)
+{
+    return migrate_apply(db, migrations, log, applied, errbuf, errlen);
+}
+
+enum err migrate_apply(struct db *db, const struct migration *list, FILE *log, int *applied,
+                       char *errbuf, size_t errlen)
 {
     struct db_conn *c;
     struct arena a;
@@ -46,7 +52,7 @@ enum err migrate_up(struct db *db, FILE *log, int *applied, char *errbuf, size_t
         goto out;
     }
     for (size_t i = 0; i < done.nrows; i++) {
-        if (!known(db_str(&done, i, 0))) {
+        if (!known(list, db_str(&done, i, 0))) {
             snprintf(errbuf, errlen,
                      "the database has migration %s, which this shegong does not know: "
                      "it was made by a newer version",
@@ -55,7 +61,7 @@ enum err migrate_up(struct db *db, FILE *log, int *applied, char *errbuf, size_t
             goto out;
         }
     }
-    for (const struct migration *m = migrations; m->name; m++) {
+    for (const struct migration *m = list; m->name; m++) {
         const char *only = suffix_backend(m->name);
         if (only && strcmp(only, db_backend(db)) != 0)
             continue;
