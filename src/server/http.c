@@ -266,7 +266,10 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     jobs_stop(jobs);
     MHD_stop_daemon(d);
     char msg[96];
-    snprintf(msg, sizeof(msg), "stopped; %d request(s) still in flight at the deadline", left);
+    if (left)
+        snprintf(msg, sizeof(msg), "stopped; %d request(s) were cut off at the deadline", left);
+    else
+        snprintf(msg, sizeof(msg), "stopped cleanly; no request was in flight");
     log_event("shutdown", msg);
     return ERR_OK;
 }
