@@ -70,8 +70,12 @@ void *arena_alloc(struct arena *a, size_t n)
         if (size > ((size_t)1 << 20) && size > n)
             size = n > ((size_t)1 << 20) ? n : ((size_t)1 << 20);
         if (a->used + size > a->cap) {
-            a->failed = true;
-            return NULL;
+            /* near the cap: a smaller block that still holds the request will do */
+            if (a->used + n > a->cap) {
+                a->failed = true;
+                return NULL;
+            }
+            size = (a->cap - a->used) & ~(size_t)(ALIGN - 1);
         }
         b = malloc(sizeof(*b) + size);
         if (!b) {

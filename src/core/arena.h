@@ -35,6 +35,7 @@ void *arena_zalloc(struct arena *a, size_t n);
 /* Array allocation with overflow check. */
 void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
+/* Copies exactly n bytes of s (which must have them) and a terminating NUL. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

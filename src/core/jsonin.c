@@ -1,6 +1,7 @@
 /* Defensive JSON reading for request bodies (see jsonin.h). */
 #include "core/jsonin.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -50,27 +51,28 @@ enum err jsonin_parse_object(const char *buf, size_t n, size_t max_depth, json_t
 {
     *out = NULL;
     memset(e, 0, sizeof(*e));
-    if (n == 0 || (n > 0 && buf[0] == '\0')) {
+    if (!utf8_valid(buf, n))
+        return ERR_BAD_ENCODING; /* a NUL byte anywhere included */
+    size_t ws = 0;
+    while (ws < n && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\n' || buf[ws] == '\r'))
+        ws++;
+    if (ws == n) {
         e->reason = JSONIN_EMPTY;
         return ERR_MALFORMED_JSON;
     }
-    if (!utf8_valid(buf, n))
-        return ERR_BAD_ENCODING;
     if (scan_depth(buf, n, max_depth, &e->line, &e->column) > max_depth) {
         e->reason = JSONIN_DEPTH;
         return ERR_MALFORMED_JSON;
     }
     json_error_t je;
-    json_t *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!root) {
-        e->line = je.line;
-        e->column = je.column;
+        /* jansson reports column 0 at the start of a line; people count from 1 */
+        e->line = je.line > 0 ? je.line : 1;
+        e->column = je.column > 0 ? je.column : 1;
         snprintf(e->text, sizeof(e->text), "%s", je.text);
         e->reason =
             json_error_code(&je) == json_error_duplicate_key ? JSONIN_DUPLICATE : JSONIN_SYNTAX;
-        if (json_error_code(&je) == json_error_premature_end_of_input && e->line <= 1 &&
-            e->column <= 0)
-            e->reason = JSONIN_SYNTAX;
         return ERR_MALFORMED_JSON;
     }
     if (!json_is_object(root)) {

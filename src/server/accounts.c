@@ -74,7 +74,7 @@ const char *accounts_password_problem(struct db_conn *c, struct arena *a, int64_
                  "SELECT password_hash FROM password_history WHERE user_id = $1 "
                  "ORDER BY id DESC LIMIT $2",
                  DB_ARGS(DB_I(user_id), DB_I(ACCOUNTS_HISTORY)), &rows))
-        return NULL;
+        return "password_unverifiable"; /* fail closed: reuse could not be ruled out */
     for (size_t i = 0; i < rows.nrows; i++)
         if (accounts_verify_password(db_str(&rows, i, 0), password))
             return "password_reused";

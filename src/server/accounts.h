@@ -29,7 +29,8 @@ bool accounts_verify_password(const char *hash, const char *password);
 void accounts_verify_dummy(const char *password);
 
 /* The field error code ("password_too_short", ...) the password breaks, or NULL.
- * With user_id, also compares against the last ACCOUNTS_HISTORY hashes (slow). */
+ * With user_id, also compares against the last ACCOUNTS_HISTORY hashes (slow); when they
+ * cannot be read the answer is "password_unverifiable", never a pass. */
 const char *accounts_password_problem(struct db_conn *c, struct arena *a, int64_t user_id,
                                       const char *username, const char *password);
 

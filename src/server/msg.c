@@ -82,6 +82,7 @@ static const struct field_msg field_msgs[] = {
     {"password_too_long", "%s过长（最多256字节）"},
     {"password_reused", "%s不能与最近5次使用过的密码相同"},
     {"password_wrong", "%s不正确"},
+    {"password_unverifiable", "%s暂时无法校验，请稍后再试"},
     {"admin_role_conflict",
      "%s：系统管理员、安全管理员、安全审计员三个角色互斥，且不能兼任业务角色"},
     {"self_grant", "%s：不能修改自己的角色或岗位"},
