@@ -30,4 +30,10 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)
   echo "deps: node >= 20 is required (found $(node --version))" >&2
   exit 1
 }
+# npm packages: reference data read by `shegong import` and validators used by the tests.
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "deps: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 echo "deps: all present"

@@ -57,3 +57,39 @@ const char *db_like_contains(struct arena *a, const char *s)
     *o = '\0';
     return out;
 }
+
+enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
+                   const char *order, int64_t page, int64_t size, int64_t *total,
+                   struct db_rows *rows)
+{
+    if (from->overflow)
+        return ERR_TOO_LARGE;
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, "SELECT COUNT(*) ");
+    sqlq_add(&q, from->sql.buf);
+    memcpy(q.args, from->args, sizeof(from->args[0]) * (size_t)from->nargs);
+    q.nargs = from->nargs;
+    struct db_rows count;
+    enum err e = sqlq_query(&q, c, a, &count);
+    sqlq_release(&q);
+    if (e)
+        return e;
+    *total = db_int(&count, 0, 0);
+    sqlq_init(&q);
+    sqlq_add(&q, "SELECT ");
+    sqlq_add(&q, cols);
+    sqlq_add(&q, " ");
+    sqlq_add(&q, from->sql.buf);
+    memcpy(q.args, from->args, sizeof(from->args[0]) * (size_t)from->nargs);
+    q.nargs = from->nargs;
+    sqlq_add(&q, " ORDER BY ");
+    sqlq_add(&q, order);
+    sqlq_add(&q, " LIMIT ");
+    sqlq_arg(&q, DB_I(size));
+    sqlq_add(&q, " OFFSET ");
+    sqlq_arg(&q, DB_I((page - 1) * size));
+    e = sqlq_query(&q, c, a, rows);
+    sqlq_release(&q);
+    return e;
+}

@@ -27,6 +27,12 @@ void sqlq_arg(struct sqlq *q, struct db_val v);
 /* A LIKE pattern matching text that contains s, with % _ and \ escaped (use with
  * ESCAPE '\'). Allocated in a; NULL when out of memory. */
 const char *db_like_contains(struct arena *a, const char *s);
+/* One page of a list and the size of the whole list: from is the FROM ... WHERE ... text
+ * with its values; runs SELECT COUNT(*) from, then SELECT cols from ORDER BY order LIMIT
+ * OFFSET. page counts from 1. */
+enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
+                   const char *order, int64_t page, int64_t size, int64_t *total,
+                   struct db_rows *rows);
 /* Runs the statement (rows into a). */
 enum err sqlq_query(struct sqlq *q, struct db_conn *c, struct arena *a, struct db_rows *out);
 

@@ -184,7 +184,7 @@ enum err audit_list(struct req *r)
         size = v;
     struct sqlq q;
     sqlq_init(&q);
-    sqlq_add(&q, " FROM audit_log WHERE 1 = 1");
+    sqlq_add(&q, "FROM audit_log WHERE 1 = 1");
     if (query_int(r, "user_id", &v)) {
         sqlq_add(&q, " AND user_id = ");
         sqlq_arg(&q, DB_I(v));
@@ -214,30 +214,9 @@ enum err audit_list(struct req *r)
         sqlq_add(&q, " AND at < ");
         sqlq_arg(&q, DB_I(v));
     }
-    struct sqlq count;
-    sqlq_init(&count);
-    sqlq_add(&count, "SELECT COUNT(*)");
-    sqlq_add(&count, q.sql.buf);
-    memcpy(count.args, q.args, sizeof(q.args[0]) * (size_t)q.nargs);
-    count.nargs = q.nargs;
-    struct db_rows total, rows;
-    enum err e = sqlq_query(&count, r->db, &r->arena, &total);
-    sqlq_release(&count);
-    if (e)
-        goto out;
-    struct sqlq list;
-    sqlq_init(&list);
-    sqlq_add(&list, "SELECT ");
-    sqlq_add(&list, audit_cols);
-    sqlq_add(&list, q.sql.buf);
-    memcpy(list.args, q.args, sizeof(q.args[0]) * (size_t)q.nargs);
-    list.nargs = q.nargs;
-    sqlq_add(&list, " ORDER BY seq DESC LIMIT ");
-    sqlq_arg(&list, DB_I(size));
-    sqlq_add(&list, " OFFSET ");
-    sqlq_arg(&list, DB_I((page - 1) * size));
-    e = sqlq_query(&list, r->db, &r->arena, &rows);
-    sqlq_release(&list);
+    int64_t total = 0;
+    struct db_rows rows;
+    enum err e = sqlq_page(r->db, &r->arena, audit_cols, &q, "seq DESC", page, size, &total, &rows);
     if (e)
         goto out;
     json_t *items = json_array();
@@ -255,8 +234,8 @@ enum err audit_list(struct req *r)
     }
     e = reply_json_take(r, 200,
                         json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                  (json_int_t)db_int(&total, 0, 0), "page", (json_int_t)page,
-                                  "page_size", (json_int_t)size));
+                                  (json_int_t)total, "page", (json_int_t)page, "page_size",
+                                  (json_int_t)size));
 out:
     sqlq_release(&q);
     return e;

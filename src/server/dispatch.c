@@ -99,9 +99,17 @@ static enum err parse_query(struct req *r)
             break;
         case PARAM_INT:
         case PARAM_TIME:
-            if (!parse_int64(v, &n) || ((d->min || d->max) && (n < d->min || n > d->max))) {
+            if (!parse_int64(v, &n)) {
+                /* all digits but too long for 64 bits is a range problem, not a type one */
+                size_t k = v[0] == '-' ? 1 : 0;
+                while (v[k] >= '0' && v[k] <= '9')
+                    k++;
                 req_field_error(r, d->name, d->label,
-                                parse_int64(v, &n) ? "out_of_range" : "type_integer");
+                                v[k] == '\0' && k > 0 ? "out_of_range" : "type_integer");
+                continue;
+            }
+            if ((d->min || d->max) && (n < d->min || n > d->max)) {
+                req_field_error(r, d->name, d->label, "out_of_range");
                 continue;
             }
             val = json_integer(n);
@@ -125,6 +133,33 @@ static enum err parse_query(struct req *r)
             return ERR_NOMEM;
     }
     return r->nerrors ? ERR_INVALID : ERR_OK;
+}
+
+/* Refused attempts are security events: a denied permission or scope on any route, and a
+ * write refused as not found or conflicting, are recorded with result "failure" in their
+ * own short transaction (the request's own work has been rolled back). Validation errors
+ * are not recorded: they are the user's typing, not an attempt. */
+static enum err refusal_record(struct db_conn *c, void *ctx)
+{
+    struct req *r = ctx;
+    const char *action = r->route->action ? r->route->action : "access";
+    const char *detail = arena_printf(&r->arena, "{\"code\":\"%s\",\"route\":\"%s %s\"}",
+                                      err_code(r->status_err), r->route->method, r->route->pattern);
+    return audit_event(r, action, r->audit.object_type,
+                       r->id ? arena_printf(&r->arena, "%lld", (long long)r->id) : NULL, "failure",
+                       detail);
+}
+
+static void audit_refusal(struct req *r, enum err e)
+{
+    bool write = r->route->flags & ROUTE_WRITE;
+    if (!(e == ERR_FORBIDDEN || (write && (e == ERR_NOT_FOUND || e == ERR_CONFLICT))))
+        return;
+    r->status_err = e;
+    if (db_in_tx(r->db))
+        db_rollback(r->db);
+    if (db_tx_run(r->db, refusal_record, r))
+        log_error(r, "the audit record of a refused request could not be written");
 }
 
 /* Runs the handler inside the route's transaction, writes the audit record, commits. */
@@ -226,6 +261,8 @@ void dispatch(struct req *r)
     /* 4-5. permission and region scope */
     if (r->route->perm) {
         if (!access_has(r, r->route->perm)) {
+            if (r->user.admin_kind)
+                r->message = msg_text("admin_no_business");
             e = ERR_FORBIDDEN;
             goto out;
         }
@@ -265,6 +302,8 @@ out:
     if (e) {
         if (err_http(e) >= 500)
             log_error(r, err_code(e));
+        if (r->user.id && r->route)
+            audit_refusal(r, e);
         reply_error(r, e);
     } else if (!r->status) {
         reply_no_content(r);

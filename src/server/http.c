@@ -35,6 +35,8 @@ static const char CSP[] =
     "object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'";
 
+#define QUIET_US 300000 /* see the shutdown in server_run */
+
 static bool request_id_ok(const char *s)
 {
     size_t n = strlen(s);
@@ -108,6 +110,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
     }
     fill_client(r, srv);
     atomic_fetch_add(&srv->inflight, 1);
+    atomic_store(&srv->last_start_us, clock_mono_us());
     return r;
 }
 
@@ -214,6 +217,7 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
         ;
     atomic_init(&srv.inflight, 0);
     atomic_init(&srv.stopping, false);
+    atomic_init(&srv.last_start_us, 0);
     metrics_init(routes, srv.nroutes);
 
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
@@ -257,9 +261,22 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     MHD_socket lsock = MHD_quiesce_daemon(d);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
-    int64_t deadline = clock_mono_us() + (int64_t)cfg->shutdown_grace_s * 1000000;
-    while (atomic_load(&srv.inflight) > 0 && clock_mono_us() < deadline) {
-        struct timespec ts = {0, 10 * 1000000L};
+    /* Requests being served finish; requests already sent on open connections are read
+     * and answered (503, Connection: close). An open connection that stays quiet for
+     * QUIET_US after the signal is taken to have nothing more to say. */
+    int64_t start = clock_mono_us();
+    int64_t deadline = start + (int64_t)cfg->shutdown_grace_s * 1000000;
+    for (;;) {
+        int64_t now = clock_mono_us();
+        if (now >= deadline)
+            break;
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        unsigned conns = di ? di->num_connections : 0;
+        bool quiet = now - start >= QUIET_US && now - atomic_load(&srv.last_start_us) >= QUIET_US;
+        if (atomic_load(&srv.inflight) == 0 && (conns == 0 || quiet))
+            break;
+        struct timespec ts = {0, 5 * 1000000L};
         nanosleep(&ts, NULL);
     }
     int left = atomic_load(&srv.inflight);

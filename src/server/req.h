@@ -133,6 +133,7 @@ struct req {
     struct field_error *errors;
     size_t nerrors, errors_cap;
     const char *message; /* overrides the error's default message */
+    enum err status_err; /* the error being answered, for the refusal's audit record */
 
     /* What the audit record says about this request. */
     struct {

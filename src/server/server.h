@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db/db.h"
 #include "server/req.h"
@@ -45,6 +46,7 @@ struct server {
     int nroutes;
     atomic_int inflight;
     atomic_bool stopping;
+    _Atomic int64_t last_start_us; /* monotonic time the newest request started */
 };
 
 /* Serves until a signal; returns ERR_OK after a clean shutdown. */

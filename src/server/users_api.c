@@ -62,34 +62,30 @@ static enum err user_json(struct req *r, int64_t id, json_t **out)
 
 enum err users_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v;
+    int64_t page = 1, size = 20, v, total = 0;
     if (query_int(r, "page", &v))
         page = v;
     if (query_int(r, "page_size", &v))
         size = v;
-    struct sqlq q;
-    sqlq_init(&q);
-    sqlq_add(&q, "SELECT id, COUNT(*) OVER () FROM users WHERE 1 = 1");
+    struct sqlq from;
+    sqlq_init(&from);
+    sqlq_add(&from, "FROM users WHERE 1 = 1");
     const char *s = query_str(r, "q");
     if (s) {
         const char *like = db_like_contains(&r->arena, s);
-        sqlq_add(&q, " AND (username LIKE ");
-        sqlq_arg(&q, DB_T(like));
-        sqlq_add(&q, " ESCAPE '\\' OR display_name LIKE ");
-        sqlq_arg(&q, DB_T(like));
-        sqlq_add(&q, " ESCAPE '\\')");
+        sqlq_add(&from, " AND (username LIKE ");
+        sqlq_arg(&from, DB_T(like));
+        sqlq_add(&from, " ESCAPE '\\' OR display_name LIKE ");
+        sqlq_arg(&from, DB_T(like));
+        sqlq_add(&from, " ESCAPE '\\')");
     }
     if ((s = query_str(r, "status"))) {
-        sqlq_add(&q, " AND status = ");
-        sqlq_arg(&q, DB_T(s));
+        sqlq_add(&from, " AND status = ");
+        sqlq_arg(&from, DB_T(s));
     }
-    sqlq_add(&q, " ORDER BY username LIMIT ");
-    sqlq_arg(&q, DB_I(size));
-    sqlq_add(&q, " OFFSET ");
-    sqlq_arg(&q, DB_I((page - 1) * size));
     struct db_rows rows;
-    enum err e = sqlq_query(&q, r->db, &r->arena, &rows);
-    sqlq_release(&q);
+    enum err e = sqlq_page(r->db, &r->arena, "id", &from, "username", page, size, &total, &rows);
+    sqlq_release(&from);
     if (e)
         return e;
     json_t *items = json_array();
@@ -102,17 +98,6 @@ enum err users_list(struct req *r)
     if (e) {
         json_decref(items);
         return e;
-    }
-    /* past the last page COUNT() OVER () has no row to ride on */
-    int64_t total = rows.nrows ? db_int(&rows, 0, 1) : 0;
-    if (!rows.nrows && page > 1) {
-        struct db_rows c;
-        e = db_query_one(r->db, &r->arena, "SELECT COUNT(*) FROM users", DB_NOARGS, &c);
-        if (e) {
-            json_decref(items);
-            return e;
-        }
-        total = db_int(&c, 0, 0);
     }
     return reply_json_take(r, 200,
                            json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",

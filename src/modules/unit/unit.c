@@ -40,66 +40,44 @@ static enum err reply_unit(struct req *r, int status, int64_t id)
 
 enum err unit_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v;
+    int64_t page = 1, size = 20, v, total = 0;
     if (query_int(r, "page", &v))
         page = v;
     if (query_int(r, "page_size", &v))
         size = v;
-    struct sqlq where;
-    sqlq_init(&where);
-    sqlq_add(&where, " FROM unit WHERE ");
-    access_scope_sql(&r->scope, "region_code", &r->arena, &where);
+    struct sqlq from;
+    sqlq_init(&from);
+    sqlq_add(&from, "FROM unit WHERE ");
+    access_scope_sql(&r->scope, "region_code", &r->arena, &from);
     const char *s;
     if ((s = query_str(r, "region_code"))) {
         /* a filter narrows to a subtree; outside the scope it simply finds nothing */
         struct scope sub = {&s, 1};
-        sqlq_add(&where, " AND ");
-        access_scope_sql(&sub, "region_code", &r->arena, &where);
+        sqlq_add(&from, " AND ");
+        access_scope_sql(&sub, "region_code", &r->arena, &from);
     }
     if ((s = query_str(r, "kind"))) {
-        sqlq_add(&where, " AND kind = ");
-        sqlq_arg(&where, DB_T(s));
+        sqlq_add(&from, " AND kind = ");
+        sqlq_arg(&from, DB_T(s));
     }
     if ((s = query_str(r, "q"))) {
-        sqlq_add(&where, " AND name LIKE ");
-        sqlq_arg(&where, DB_T(db_like_contains(&r->arena, s)));
-        sqlq_add(&where, " ESCAPE '\\'");
+        sqlq_add(&from, " AND name LIKE ");
+        sqlq_arg(&from, DB_T(db_like_contains(&r->arena, s)));
+        sqlq_add(&from, " ESCAPE '\\'");
     }
-    struct sqlq q;
-    sqlq_init(&q);
-    sqlq_add(&q, "SELECT COUNT(*)");
-    sqlq_add(&q, where.sql.buf);
-    memcpy(q.args, where.args, sizeof(where.args[0]) * (size_t)where.nargs);
-    q.nargs = where.nargs;
-    struct db_rows total, rows;
-    enum err e = sqlq_query(&q, r->db, &r->arena, &total);
-    sqlq_release(&q);
+    struct db_rows rows;
+    enum err e = sqlq_page(r->db, &r->arena, columns, &from, "region_code, name, id", page, size,
+                           &total, &rows);
+    sqlq_release(&from);
     if (e)
-        goto out;
-    sqlq_init(&q);
-    sqlq_add(&q, "SELECT ");
-    sqlq_add(&q, columns);
-    sqlq_add(&q, where.sql.buf);
-    memcpy(q.args, where.args, sizeof(where.args[0]) * (size_t)where.nargs);
-    q.nargs = where.nargs;
-    sqlq_add(&q, " ORDER BY region_code, name, id LIMIT ");
-    sqlq_arg(&q, DB_I(size));
-    sqlq_add(&q, " OFFSET ");
-    sqlq_arg(&q, DB_I((page - 1) * size));
-    e = sqlq_query(&q, r->db, &r->arena, &rows);
-    sqlq_release(&q);
-    if (e)
-        goto out;
+        return e;
     json_t *items = json_array();
     for (size_t i = 0; i < rows.nrows; i++)
         json_array_append_new(items, row_json(&rows, i));
-    e = reply_json_take(r, 200,
-                        json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                  (json_int_t)db_int(&total, 0, 0), "page", (json_int_t)page,
-                                  "page_size", (json_int_t)size));
-out:
-    sqlq_release(&where);
-    return e;
+    return reply_json_take(r, 200,
+                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
+                                     (json_int_t)size));
 }
 
 enum err unit_get(struct req *r)

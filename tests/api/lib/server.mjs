@@ -2,7 +2,7 @@
 // Every server gets its own temporary data directory and a free port on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -25,14 +25,46 @@ function freePort() {
   });
 }
 
-/** Runs the shegong CLI against dir's database; returns {status, stdout, stderr}. */
-export function cli(dir, args, input) {
+/** Runs the shegong CLI against dir's database; returns {status, stdout, stderr}.
+ * env is added to the environment; a command still running after 20 s is killed. */
+export function cli(dir, args, input, env = {}) {
   const r = spawnSync(BIN, args, {
     input: input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, SHEGONG_DATA_DIR: dir, SHEGONG_DB: `sqlite:${dir}/shegong.db` },
+    timeout: SANITIZED ? 60000 : 20000,
+    env: { ...process.env, SHEGONG_DATA_DIR: dir, SHEGONG_DB: `sqlite:${dir}/shegong.db`, ...env },
   });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+/** Runs SQL on dir's database with the sqlite3 command; returns {status, stdout, stderr}. */
+export function sqlite(dir, sql) {
+  const r = spawnSync('sqlite3', [join(dir, 'shegong.db'), sql], { encoding: 'utf8', timeout: 10000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Sends raw bytes to 127.0.0.1:port and reads until the peer closes (or timeoutMs).
+ * Returns {status, head, body} when an HTTP answer came, {error} when the connection failed. */
+export function rawHttp(port, data, { timeoutMs = 5000 } = {}) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    const sock = connect(port, '127.0.0.1');
+    const done = (extra) => {
+      clearTimeout(timer);
+      sock.destroy();
+      const text = Buffer.concat(chunks).toString('utf8');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      if (m) {
+        const at = text.indexOf('\r\n\r\n');
+        resolve({ status: Number(m[1]), head: text.slice(0, at), body: text.slice(at + 4) });
+      } else resolve({ error: extra || 'no answer', text });
+    };
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    sock.on('connect', () => sock.write(data));
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('error', (e) => done(e.code || e.message));
+    sock.on('end', () => done());
+  });
 }
 
 /** Creates a user with a role at a region through the CLI. */
@@ -41,17 +73,63 @@ export function addUser(dir, name, role, region, password = PASSWORD) {
   assert.equal(r.status, 0, `user add ${name}: ${r.stderr}`);
 }
 
+/** Opens a kept-alive HTTP/1.1 connection to 127.0.0.1:port. send(text) writes one raw
+ * request and resolves with the answer {status, head, body}, or {error} when the
+ * connection ends without one. */
+export function openConnection(port) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    let buf = Buffer.alloc(0);
+    let waiter = null;
+    let ended = null;
+    const answer = (res) => {
+      const w = waiter;
+      waiter = null;
+      if (w) w(res);
+    };
+    const parse = () => {
+      const at = buf.indexOf('\r\n\r\n');
+      if (!waiter || at < 0) return;
+      const head = buf.subarray(0, at).toString();
+      const len = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buf.length < at + 4 + len) return;
+      const body = buf.subarray(at + 4, at + 4 + len).toString();
+      buf = buf.subarray(at + 4 + len);
+      answer({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]), head, body });
+    };
+    const end = (why) => {
+      ended = ended || why;
+      answer({ error: ended });
+    };
+    sock.on('data', (d) => { buf = Buffer.concat([buf, d]); parse(); });
+    sock.on('error', (e) => { end(e.code || e.message); reject(e); });
+    sock.on('close', () => end('closed without an answer'));
+    sock.on('connect', () => resolve({
+      send(text) {
+        return new Promise((res) => {
+          if (ended) return res({ error: ended });
+          waiter = res;
+          sock.write(text);
+        });
+      },
+      close() { sock.destroy(); },
+    }));
+  });
+}
+
 export class Server {
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
     this.log = '';
   }
 
-  /** Starts `shegong serve --test-mode`; extraArgs and env are added. */
-  async start({ args = [], env = {} } = {}) {
+  /** Starts `shegong serve --test-mode` (without --test-mode when testMode is false);
+   * args and env are added. */
+  async start({ args = [], env = {}, testMode = true } = {}) {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
-    this.proc = spawn(BIN, ['serve', '--test-mode', '--port', String(this.port), ...args], {
+    const mode = testMode ? ['--test-mode'] : [];
+    this.proc = spawn(BIN, ['serve', ...mode, '--port', String(this.port), ...args], {
       env: {
         ...process.env,
         SHEGONG_DATA_DIR: this.dir,
@@ -103,7 +181,8 @@ export class Server {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  cli(args, input) { return cli(this.dir, args, input); }
+  cli(args, input, env) { return cli(this.dir, args, input, env); }
+  sqlite(sql) { return sqlite(this.dir, sql); }
   addUser(name, role, region, password) { return addUser(this.dir, name, role, region, password); }
 
   /** Raw request: returns {status, headers, body (parsed JSON or text), text}. */
@@ -128,6 +207,33 @@ export class Server {
     assert.equal(r.status, 200, `login ${username}: ${r.text}`);
     const cookie = r.headers.get('set-cookie').split(';')[0];
     return new Session(this, cookie, r.body.csrf, r.body.user);
+  }
+
+  /** A client that authenticates with an API token (no cookie, no CSRF header). */
+  bearer(token) { return new TokenClient(this, token); }
+
+  /** The access-log lines (parsed) written so far. */
+  accessLog() {
+    const out = [];
+    for (const line of this.log.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const j = JSON.parse(line);
+        if (j.kind === 'access') out.push(j);
+      } catch { /* a line still being written */ }
+    }
+    return out;
+  }
+
+  /** Waits until the access log has a line for requestId; returns it. */
+  async accessLine(requestId, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.accessLog().find((l) => l.request_id === requestId);
+      if (line) return line;
+      if (Date.now() > deadline) throw new Error(`no access-log line for ${requestId}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Moves the server's clock forward. */
@@ -155,6 +261,30 @@ export class Session {
   post(path, body, opts = {}) { return this.request('POST', path, { ...opts, body }); }
   patch(path, body, opts = {}) { return this.request('PATCH', path, { ...opts, body }); }
   del(path, opts) { return this.request('DELETE', path, opts); }
+}
+
+export class TokenClient {
+  constructor(server, token) {
+    this.server = server;
+    this.token = token;
+  }
+
+  request(method, path, opts = {}) {
+    const headers = { Authorization: `Bearer ${this.token}`, ...(opts.headers || {}) };
+    return this.server.request(method, path, { ...opts, headers });
+  }
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, body, opts = {}) { return this.request('POST', path, { ...opts, body }); }
+  patch(path, body, opts = {}) { return this.request('PATCH', path, { ...opts, body }); }
+  del(path, opts) { return this.request('DELETE', path, opts); }
+}
+
+/** Asserts an invalid (400) answer whose details are exactly [[field, code], ...] in order. */
+export function assertInvalid(res, expected, status = 400, code = 'invalid') {
+  const err = assertError(res, status, code);
+  assert.deepEqual(err.details.map((d) => [d.field, d.code]), expected, res.text);
+  for (const d of err.details) assert.match(d.message, /[\u4e00-\u9fff]/, 'detail message should be Chinese');
+  return err;
 }
 
 /** Asserts the error envelope: status, code, a Chinese message, a request id. */

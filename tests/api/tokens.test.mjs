@@ -1,0 +1,97 @@
+// API tokens: made and revoked with the CLI, sent as Authorization: Bearer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, assertError } from './lib/server.mjs';
+
+const s = new Server();
+let token;
+
+before(async () => {
+  await s.start();
+  s.addUser('alice', 'staff', '110105000000');
+  s.addUser('bob', 'staff', '110105000000');
+  s.addUser('aud', 'auditor', '110000000000');
+});
+after(async () => { await s.stop(); s.cleanup(); });
+
+function makeToken(name, ...more) {
+  const r = s.cli(['user', 'token', name, ...more]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** The id of the newest token, from the audit trail (token.create names it). */
+async function newestTokenId(auditor) {
+  const r = await auditor.get('/api/v1/audit?action=token.create&object_type=api_token');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.items.length > 0, r.text);
+  return r.body.items[0].object_id;
+}
+
+test('`user token` prints the token once on stdout', async () => {
+  token = makeToken('alice', '--days', '30');
+  assert.match(token, /^sgt_[0-9a-f]{64}$/);
+  assert.doesNotMatch(token, /\n/);
+});
+
+test('a bearer token authenticates reads', async () => {
+  const me = await s.bearer(token).get('/api/v1/auth/me');
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.body.user.username, 'alice');
+  assert.equal(me.body.csrf, undefined, 'a token session has no CSRF token');
+  assert.deepEqual(me.body.user.permissions, ['unit.read', 'unit.write']);
+});
+
+test('a bearer token writes without a CSRF header', async () => {
+  const r = await s.bearer(token).post('/api/v1/units', { name: '令牌创建的单位', kind: 'department', region_code: '110105000000' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.name, '令牌创建的单位');
+});
+
+test('a bad token, or another scheme, is 401', async () => {
+  assertError(await s.bearer('sgt_' + '0'.repeat(64)).get('/api/v1/auth/me'), 401, 'unauthenticated');
+  assertError(await s.bearer('').get('/api/v1/auth/me'), 401, 'unauthenticated');
+  assertError(await s.bearer(token.slice(0, -1)).get('/api/v1/auth/me'), 401, 'unauthenticated');
+  const basic = await s.request('GET', '/api/v1/auth/me', { headers: { Authorization: 'Basic YWxpY2U6eA==' } });
+  assertError(basic, 401, 'unauthenticated');
+});
+
+test('token use is audited', async () => {
+  const auditor = await s.login('aud');
+  const id = await newestTokenId(auditor);
+  const r = await auditor.get(`/api/v1/audit?action=token.use&object_id=${id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.total >= 1, r.text);
+  assert.equal(r.body.items[0].object_type, 'api_token');
+  assert.equal(r.body.items[0].username, 'alice');
+});
+
+test('a revoked token is refused', async () => {
+  const auditor = await s.login('aud');
+  const second = makeToken('alice', '--label', 'to-revoke');
+  assert.equal((await s.bearer(second).get('/api/v1/auth/me')).status, 200);
+  const id = await newestTokenId(auditor);
+  const rv = s.cli(['user', 'token', 'alice', '--revoke', id]);
+  assert.equal(rv.status, 0, rv.stderr);
+  assertError(await s.bearer(second).get('/api/v1/auth/me'), 401, 'unauthenticated');
+  // revoking it again: no such active token
+  assert.equal(s.cli(['user', 'token', 'alice', '--revoke', id]).status, 1);
+  // the first token still works
+  assert.equal((await s.bearer(token).get('/api/v1/auth/me')).status, 200);
+  const audit = await auditor.get(`/api/v1/audit?action=token.revoke&object_id=${id}`);
+  assert.equal(audit.body.total, 1, audit.text);
+});
+
+test('a locked user\'s token is refused', async () => {
+  const t = makeToken('bob');
+  assert.equal((await s.bearer(t).get('/api/v1/auth/me')).status, 200);
+  assert.equal(s.cli(['user', 'lock', 'bob']).status, 0);
+  assertError(await s.bearer(t).get('/api/v1/auth/me'), 403, 'account_locked');
+});
+
+test('a token expires after its days', async () => {
+  await s.advance(29 * 86400);
+  assert.equal((await s.bearer(token).get('/api/v1/auth/me')).status, 200);
+  await s.advance(2 * 86400);
+  assertError(await s.bearer(token).get('/api/v1/auth/me'), 401, 'unauthenticated');
+});
