@@ -39,6 +39,8 @@ static const struct command commands[] = {
     {"user", cli_user, "manage accounts, roles and API tokens"},
     {"check", cli_check, "verify the database and the audit chain"},
     {"demo", cli_demo, "load demonstration accounts and data"},
+    {"import", cli_import, "load reference data (regions, holidays)"},
+    /* validate, calendar and key commands */
     {"routes", cmd_routes, "list the routes with their permissions"},
     {"version", cmd_version, "print the version"},
     {NULL, NULL, NULL},

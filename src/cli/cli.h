@@ -17,6 +17,9 @@ int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_import(int argc, char **argv);
+/* import subcommands */
+/* validate, calendar and key subcommands */
 
 /* Fills cfg from the defaults and the environment; false (message printed) when an
  * environment value is malformed. */

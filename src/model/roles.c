@@ -4,10 +4,16 @@
 #include "model/model.h"
 
 const struct perm_def permissions[] = {
-    {"user.read", "查看用户"},        {"user.manage", "管理用户账号"},
-    {"role.read", "查看角色"},        {"role.manage", "分配角色与岗位"},
-    {"audit.read", "查阅审计日志"},   {"unit.read", "查看单位"},
-    {"unit.write", "登记和修改单位"}, {NULL, NULL},
+    {"user.read", "查看用户"},
+    {"user.manage", "管理用户账号"},
+    {"role.read", "查看角色"},
+    {"role.manage", "分配角色与岗位"},
+    {"audit.read", "查阅审计日志"},
+    {"unit.read", "查看单位"},
+    {"unit.write", "登记和修改单位"},
+    /* region permissions */
+    /* calendar permissions */
+    /* person permissions */ {NULL, NULL},
 };
 
 static const char *const sysadmin_perms[] = {"user.read", "user.manage", NULL};

@@ -89,6 +89,11 @@ static const struct field_msg field_msgs[] = {
     {"unknown_role", "%s不存在"},
     {"invalid_username", "%s只能由3至32位小写字母、数字、下划线、点或连字符组成，且以字母开头"},
     {"invalid_time", "%s应为 RFC 3339 时间，如 2026-01-01T00:00:00Z"},
+    /* validator field messages */
+    /* region field messages */
+    /* calendar field messages */
+    /* person field messages */
+    /* two-factor field messages */
     {NULL, NULL},
 };
 
@@ -123,6 +128,10 @@ static const struct text_msg text_msgs[] = {
     {"body_too_large", "请求内容超过大小上限"},
     {"unknown_route", "请求的地址不存在"},
     {"admin_no_business", "系统管理员、安全管理员和安全审计员不能办理业务"},
+    /* region messages */
+    /* calendar messages */
+    /* person messages */
+    /* two-factor messages */
     {NULL, NULL},
 };
 
