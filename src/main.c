@@ -40,6 +40,9 @@ static const struct command commands[] = {
     {"check", cli_check, "verify the database and the audit chain"},
     {"demo", cli_demo, "load demonstration accounts and data"},
     {"import", cli_import, "load reference data (regions, holidays)"},
+    {"validate", cli_validate, "check ID numbers, credit codes, phones, region codes"},
+    {"calendar", cli_calendar, "working days: is-workday, deadline, years"},
+    {"key", cli_key, "rotate the personal-data encryption key"},
     /* validate, calendar and key commands */
     {"routes", cmd_routes, "list the routes with their permissions"},
     {"version", cmd_version, "print the version"},

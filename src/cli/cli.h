@@ -18,7 +18,23 @@ int cli_user(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_import_regions(int argc, char **argv);
+/* Imports the regions when the table is empty (shegong demo); 0 when done or skipped
+ * because the package is not installed, 1 on failure. */
+int cli_import_regions_if_empty(struct db *db);
+/* shegong demo: loads the working-day calendar when none is loaded. */
+int cli_import_holidays_if_empty(struct db *db);
+int cli_import_holidays(int argc, char **argv);
 /* import subcommands */
+int cli_validate(int argc, char **argv);
+int cli_calendar(int argc, char **argv);
+int cli_key(int argc, char **argv);
+/* The field-encryption key file: cfg->key_file, or shegong.key in the data directory. */
+void cli_key_path(const struct config *cfg, char *out, size_t len);
+/* Reads SHEGONG_CIPHER into cfg->cipher; false (message printed) when it is unknown. */
+bool cli_config_cipher(struct config *cfg);
+/* Loads the key for db (creating it on the first start), as cli_open does last. */
+int cli_open_key(const struct config *cfg, struct db *db);
 /* validate, calendar and key subcommands */
 
 /* Fills cfg from the defaults and the environment; false (message printed) when an

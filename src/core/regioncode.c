@@ -22,14 +22,17 @@ bool regioncode_valid(const char *s)
             return false;
     if (all_zero(s, 0, 2))
         return false;
-    /* once a level is all zeros, every level below must be too */
+    /* once a level is all zeros, every level below must be too — except the county
+     * level, which is 00 under the cities that have no counties (东莞 4419, 中山 4420,
+     * 儋州 4604: their townships are 441900003000 and the like) */
     size_t start = 0;
     bool ended = false;
     for (size_t l = 0; l < 5; l++) {
         bool zero = all_zero(s, start, level_end[l]);
         if (ended && !zero)
             return false;
-        ended = ended || zero;
+        if (!(l == 2 && zero && !all_zero(s, 2, 4)))
+            ended = ended || zero;
         start = level_end[l];
     }
     return true;

@@ -40,4 +40,8 @@ const char *validate_landline(const char *in, char *out, unsigned outlen);
 /* Either of the two: mobile first. */
 const char *validate_phone(const char *in, char *out, unsigned outlen);
 
+/* Today as YYYYMMDD in Asia/Shanghai (UTC+8, no daylight saving), from clock_now(); the
+ * `today` every caller of validate_idcard passes. */
+int validate_today(void);
+
 #endif

@@ -4,10 +4,15 @@
 
 #include <stdint.h>
 
+#include "modules/calendar/calendar_api.h"
+#include "modules/region/grid.h"
+#include "modules/person/person.h"
+#include "modules/region/region.h"
 #include "modules/unit/unit.h"
 #include "server/audit.h"
 #include "server/auth_api.h"
 #include "server/system_api.h"
+#include "server/totp_api.h"
 #include "server/users_api.h"
 
 #define PAGE_PARAMS                                                                                \
@@ -40,6 +45,45 @@ static const struct param_def unit_params[] = {
     {.name = "region_code", .type = PARAM_REGION, .label = "所属区划"},
     {.name = "kind", .type = PARAM_STR, .label = "单位类别"},
     {.name = "q", .type = PARAM_STR, .label = "关键字"},
+    {.name = NULL},
+};
+
+static const struct param_def region_params[] = {
+    {.name = "q", .type = PARAM_STR, .label = "关键字"},
+    {.name = "level", .type = PARAM_INT, .label = "层级", .min = 1, .max = 5},
+    {.name = "limit", .type = PARAM_INT, .label = "条数", .min = 1, .max = 50},
+    {.name = NULL},
+};
+
+/* region_code is text here: codes below cities without counties (东莞 441900003001) do not
+ * pass PARAM_REGION's nesting rule; the handler checks the shape */
+static const struct param_def grid_params[] = {
+    PAGE_PARAMS,
+    {.name = "region_code", .type = PARAM_STR, .label = "所属区划"},
+    {.name = "q", .type = PARAM_STR, .label = "关键字"},
+    {.name = NULL},
+};
+
+static const struct param_def calendar_params[] = {
+    {.name = "year", .type = PARAM_INT, .label = "年份", .min = 1, .max = 9999},
+    {.name = NULL},
+};
+
+static const struct param_def deadline_params[] = {
+    {.name = "from", .type = PARAM_STR, .label = "起算日期"},
+    {.name = "days", .type = PARAM_INT, .label = "天数", .min = 0, .max = 3650},
+    {.name = "mode", .type = PARAM_STR, .label = "计算方式"},
+    {.name = "roll_forward", .type = PARAM_BOOL, .label = "遇节假日顺延"},
+    {.name = NULL},
+};
+
+/* id_number and phone are looked up through their blind indexes, never stored or logged */
+static const struct param_def person_params[] = {
+    PAGE_PARAMS,
+    {.name = "id_number", .type = PARAM_STR, .label = "身份证件号码"},
+    {.name = "phone", .type = PARAM_STR, .label = "联系电话"},
+    {.name = "region_code", .type = PARAM_REGION, .label = "居住区域"},
+    {.name = "q", .type = PARAM_STR, .label = "姓名关键字"},
     {.name = NULL},
 };
 
@@ -141,6 +185,117 @@ const struct route routes[] = {
      .flags = WRITE_JSON,
      .action = "unit.update",
      .scope_table = "unit"},
+
+    {.method = "GET",
+     .pattern = "/api/v1/region",
+     .handler = region_search,
+     .perm = "region.read",
+     .query = region_params},
+    {.method = "GET",
+     .pattern = "/api/v1/region/{code}",
+     .handler = region_get,
+     .perm = "region.read"},
+    {.method = "GET",
+     .pattern = "/api/v1/region/{code}/children",
+     .handler = region_children,
+     .perm = "region.read"},
+    {.method = "GET",
+     .pattern = "/api/v1/grids",
+     .handler = grid_list,
+     .perm = "grid.read",
+     .query = grid_params},
+    {.method = "POST",
+     .pattern = "/api/v1/grids",
+     .handler = grid_create,
+     .perm = "grid.write",
+     .flags = WRITE_JSON,
+     .action = "grid.create"},
+    {.method = "GET",
+     .pattern = "/api/v1/grids/{id}",
+     .handler = grid_get,
+     .perm = "grid.read",
+     .scope_table = "grid"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/grids/{id}",
+     .handler = grid_update,
+     .perm = "grid.write",
+     .flags = WRITE_JSON,
+     .action = "grid.update",
+     .scope_table = "grid"},
+    /* region routes (modules/region) */
+    {.method = "GET",
+     .pattern = "/api/v1/calendar",
+     .handler = calendar_api_list,
+     .query = calendar_params},
+    {.method = "GET",
+     .pattern = "/api/v1/calendar/deadline",
+     .handler = calendar_api_deadline,
+     .query = deadline_params},
+    {.method = "PUT",
+     .pattern = "/api/v1/calendar/{date}",
+     .handler = calendar_api_put,
+     .perm = "calendar.manage",
+     .flags = WRITE_JSON,
+     .action = "calendar.set"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/calendar/{date}",
+     .handler = calendar_api_delete,
+     .perm = "calendar.manage",
+     .flags = ROUTE_WRITE,
+     .action = "calendar.delete"},
+    {.method = "PUT",
+     .pattern = "/api/v1/calendar/years/{year}",
+     .handler = calendar_api_year_put,
+     .perm = "calendar.manage",
+     .flags = ROUTE_WRITE,
+     .action = "calendar.year_cover"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/calendar/years/{year}",
+     .handler = calendar_api_year_delete,
+     .perm = "calendar.manage",
+     .flags = ROUTE_WRITE,
+     .action = "calendar.year_uncover"},
+    /* calendar routes (modules/calendar) */
+    {.method = "POST",
+     .pattern = "/api/v1/auth/login/totp",
+     .handler = totp_login,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_SELF_TX},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/totp/enroll",
+     .handler = totp_enroll,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_SELF_TX},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/totp/confirm",
+     .handler = totp_confirm,
+     .flags = ROUTE_PUBLIC | ROUTE_JSON_BODY | ROUTE_SELF_TX},
+    {.method = "DELETE",
+     .pattern = "/api/v1/auth/totp",
+     .handler = totp_disable,
+     .flags = ROUTE_JSON_BODY | ROUTE_SELF_TX},
+    {.method = "DELETE",
+     .pattern = "/api/v1/users/{id}/totp",
+     .handler = totp_reset,
+     .perm = "user.manage",
+     .flags = ROUTE_WRITE,
+     .action = "totp.reset"},
+    /* two-factor routes (server/totp_api) */
+    {.method = "GET",
+     .pattern = "/api/v1/person",
+     .handler = person_list,
+     .perm = "person.read",
+     .query = person_params},
+    {.method = "POST",
+     .pattern = "/api/v1/person",
+     .handler = person_create,
+     .perm = "person.write",
+     .flags = WRITE_JSON,
+     .action = "person.create"},
+    {.method = "GET",
+     .pattern = "/api/v1/person/{id}",
+     .handler = person_get,
+     .perm = "person.read",
+     .scope_table = "person"},
+    /* person routes (modules/person) */
 
     {.method = "POST",
      .pattern = "/api/v1/test/clock",

@@ -11,10 +11,14 @@ enum err access_sync_roles(struct db_conn *c, const struct role_def *roles)
     enum err e = ERR_OK;
     for (const struct role_def *r = roles; r->name && !e; r++) {
         e = db_exec(c,
-                    "INSERT INTO role (name, label, admin_kind, builtin) VALUES ($1, $2, $3, 1) "
+                    "INSERT INTO role (name, label, admin_kind, builtin, requires_2fa) "
+                    "VALUES ($1, $2, $3, 1, $4) "
                     "ON CONFLICT (name) DO UPDATE SET label = excluded.label, "
-                    "admin_kind = excluded.admin_kind, builtin = 1",
-                    DB_ARGS(DB_T(r->name), DB_T(r->label), DB_T(r->admin_kind)), NULL);
+                    "admin_kind = excluded.admin_kind, builtin = 1, "
+                    "requires_2fa = excluded.requires_2fa",
+                    DB_ARGS(DB_T(r->name), DB_T(r->label), DB_T(r->admin_kind),
+                            DB_I(r->requires_2fa ? 1 : 0)),
+                    NULL);
         if (!e)
             e = db_exec(c, "DELETE FROM role_permission WHERE role = $1", DB_ARGS(DB_T(r->name)),
                         NULL);

@@ -16,6 +16,7 @@ struct role_def {
     const char *label;        /* 中文 */
     const char *admin_kind;   /* "sysadmin" | "secadmin" | "auditor" | NULL */
     const char *const *perms; /* NULL-terminated */
+    bool requires_2fa;        /* login needs a second factor (TOTP); default false */
 };
 
 struct perm_def {

@@ -193,3 +193,72 @@ bool auth_rate_allow(struct req *r)
     pthread_mutex_unlock(&rate_lock);
     return ok;
 }
+
+const char *auth_presented_session(struct req *r)
+{
+    const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sid");
+    if (!sid || !*sid)
+        return NULL;
+    char *h = arena_alloc(&r->arena, 65);
+    if (h)
+        accounts_secret_hash(sid, h);
+    return h;
+}
+
+enum err auth_failure_locked(struct req *r, const char *username, bool *locked)
+{
+    struct db_rows rows;
+    enum err e =
+        db_query(r->db, &r->arena, "SELECT locked_until FROM login_failure WHERE username = $1",
+                 DB_ARGS(DB_T(username)), &rows);
+    if (e)
+        return e;
+    *locked = rows.nrows && !db_is_null(&rows, 0, 0) && db_int(&rows, 0, 0) > r->now;
+    return ERR_OK;
+}
+
+enum err auth_failure_count(struct req *r, const char *username, bool *locked_now)
+{
+    struct db_rows rows;
+    enum err e = db_query(r->db, &r->arena,
+                          "SELECT failures, locked_until FROM login_failure WHERE username = $1",
+                          DB_ARGS(DB_T(username)), &rows);
+    if (e)
+        return e;
+    int64_t failures = 1;
+    if (rows.nrows) {
+        int64_t until = db_is_null(&rows, 0, 1) ? 0 : db_int(&rows, 0, 1);
+        /* a lock that has run out starts a fresh count */
+        failures = until && until <= r->now ? 1 : db_int(&rows, 0, 0) + 1;
+    }
+    *locked_now = failures >= ACCOUNTS_MAX_FAILURES;
+    return db_exec(r->db,
+                   "INSERT INTO login_failure (username, failures, locked_until, last_failure_at) "
+                   "VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET "
+                   "failures = excluded.failures, locked_until = excluded.locked_until, "
+                   "last_failure_at = excluded.last_failure_at",
+                   DB_ARGS(DB_T(username), DB_I(failures),
+                           *locked_now ? DB_I(r->now + ACCOUNTS_LOCK_SECONDS) : DB_NUL,
+                           DB_I(r->now)),
+                   NULL);
+}
+
+enum err auth_login_complete(struct req *r, bool admin, const char *old_hash, const char *detail,
+                             char csrf_out[65])
+{
+    char uid[24];
+    snprintf(uid, sizeof(uid), "%lld", (long long)r->user.id);
+    enum err e = db_exec(r->db, "DELETE FROM login_failure WHERE username = $1",
+                         DB_ARGS(DB_T(r->user.username)), NULL);
+    if (!e)
+        e = db_exec(r->db, "UPDATE users SET last_login_at = $2 WHERE id = $1",
+                    DB_ARGS(DB_I(r->user.id), DB_I(r->now)), NULL);
+    /* a new session id at every login: the one presented (if any) ends */
+    if (!e && old_hash)
+        e = db_exec(r->db, "DELETE FROM session WHERE id_hash = $1", DB_ARGS(DB_T(old_hash)), NULL);
+    if (!e)
+        e = auth_session_start(r, r->user.id, admin, csrf_out);
+    if (!e)
+        e = audit_event(r, "login.success", "user", uid, "success", detail);
+    return e;
+}

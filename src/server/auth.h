@@ -3,6 +3,8 @@
 #ifndef SHEGONG_SERVER_AUTH_H
 #define SHEGONG_SERVER_AUTH_H
 
+#include <stdbool.h>
+
 #include "server/req.h"
 
 #define AUTH_IDLE_SECONDS       1800  /* 30 minutes */
@@ -23,5 +25,19 @@ void auth_clear_cookie(struct req *r);
 
 /* Counts a login attempt from r->ip; false when the address is over its limit. */
 bool auth_rate_allow(struct req *r);
+
+/* The login's bookkeeping, shared by the password step and the second factor. */
+/* The SHA-256 of the sid cookie presented (it ends when a login completes), or NULL. */
+const char *auth_presented_session(struct req *r);
+/* Whether username is locked now after failed logins. */
+enum err auth_failure_locked(struct req *r, const char *username, bool *locked);
+/* Records a failed login for username, existing or not (inside a write transaction); the
+ * ACCOUNTS_MAX_FAILURES-th in a row locks it for ACCOUNTS_LOCK_SECONDS (*locked_now). */
+enum err auth_failure_count(struct req *r, const char *username, bool *locked_now);
+/* Completes a login (inside a write transaction): clears the failures, sets last_login_at,
+ * ends the session presented (old_hash, may be NULL), starts a new one and audits
+ * login.success with detail (may be NULL). r->user.id and .username name the user. */
+enum err auth_login_complete(struct req *r, bool admin, const char *old_hash, const char *detail,
+                             char csrf_out[65]);
 
 #endif

@@ -1,4 +1,5 @@
-/* POST /api/v1/auth/login, /logout, /password and GET /api/v1/auth/me. */
+/* POST /api/v1/auth/login, /logout, /password and GET /api/v1/auth/me. A login whose
+ * account has or needs a second factor stops at a challenge (see totp_api.c). */
 #include "server/auth_api.h"
 
 #include <microhttpd.h>
@@ -12,6 +13,7 @@
 #include "server/auth.h"
 #include "server/msg.h"
 #include "server/reply.h"
+#include "server/twofactor.h"
 
 struct login {
     struct req *r;
@@ -19,38 +21,13 @@ struct login {
     int64_t user_id;
     bool password_ok;
     bool admin;
+    bool second;          /* the password was right and a second factor is owed */
+    bool enrolled;        /* ... from an authenticator already set up */
     const char *old_hash; /* the session cookie presented, if any */
     enum err outcome;     /* what the client is told */
     char csrf[65];
+    char challenge[65];
 };
-
-/* Records a failed attempt; the fifth within the window locks the name for 15 minutes. */
-static enum err count_failure(struct login *l, bool *locked_now)
-{
-    struct req *r = l->r;
-    struct db_rows rows;
-    enum err e = db_query(r->db, &r->arena,
-                          "SELECT failures, locked_until FROM login_failure WHERE username = $1",
-                          DB_ARGS(DB_T(l->username)), &rows);
-    if (e)
-        return e;
-    int64_t failures = 1;
-    if (rows.nrows) {
-        int64_t until = db_is_null(&rows, 0, 1) ? 0 : db_int(&rows, 0, 1);
-        /* a lock that has run out starts a fresh count */
-        failures = until && until <= r->now ? 1 : db_int(&rows, 0, 0) + 1;
-    }
-    *locked_now = failures >= ACCOUNTS_MAX_FAILURES;
-    return db_exec(r->db,
-                   "INSERT INTO login_failure (username, failures, locked_until, last_failure_at) "
-                   "VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET "
-                   "failures = excluded.failures, locked_until = excluded.locked_until, "
-                   "last_failure_at = excluded.last_failure_at",
-                   DB_ARGS(DB_T(l->username), DB_I(failures),
-                           *locked_now ? DB_I(r->now + ACCOUNTS_LOCK_SECONDS) : DB_NUL,
-                           DB_I(r->now)),
-                   NULL);
-}
 
 static enum err login_record(struct db_conn *c, void *ctx)
 {
@@ -68,7 +45,7 @@ static enum err login_record(struct db_conn *c, void *ctx)
         detail = "{\"reason\":\"locked_after_failures\"}";
     } else if (!l->password_ok) {
         bool locked_now = false;
-        e = count_failure(l, &locked_now);
+        e = auth_failure_count(r, l->username, &locked_now);
         if (e)
             return e;
         if (locked_now) {
@@ -89,19 +66,15 @@ static enum err login_record(struct db_conn *c, void *ctx)
         return audit_event(r, "login.failure", l->user_id ? "user" : NULL, l->user_id ? uid : NULL,
                            "failure", detail);
     }
-    e = db_exec(c, "DELETE FROM login_failure WHERE username = $1", DB_ARGS(DB_T(l->username)),
-                NULL);
-    if (!e)
-        e = db_exec(c, "UPDATE users SET last_login_at = $2 WHERE id = $1",
-                    DB_ARGS(DB_I(l->user_id), DB_I(r->now)), NULL);
-    /* a new session id at every login: the one presented (if any) ends */
-    if (!e && l->old_hash)
-        e = db_exec(c, "DELETE FROM session WHERE id_hash = $1", DB_ARGS(DB_T(l->old_hash)), NULL);
-    if (!e)
-        e = auth_session_start(r, l->user_id, l->admin, l->csrf);
-    if (!e)
-        e = audit_event(r, "login.success", "user", uid, "success", NULL);
-    return e;
+    if (l->second) {
+        /* the failures are not cleared yet: wrong codes keep counting toward the lock */
+        e = twofactor_challenge_create(c, l->user_id, r->ip, r->now, l->challenge);
+        if (!e)
+            e = audit_event(r, "login.challenge", "user", uid, "success",
+                            l->enrolled ? "{\"enrolled\":true}" : "{\"enrolled\":false}");
+        return e;
+    }
+    return auth_login_complete(r, l->admin, l->old_hash, NULL, l->csrf);
 }
 
 static json_t *user_json(struct req *r)
@@ -153,14 +126,7 @@ enum err auth_login(struct req *r)
     /* a name that cannot exist is still counted and answered like any other */
     accounts_username_normalize(uname);
     l.username = uname;
-    const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sid");
-    if (sid && *sid) {
-        char *h = arena_alloc(&r->arena, 65);
-        if (!h)
-            return ERR_NOMEM;
-        accounts_secret_hash(sid, h);
-        l.old_hash = h;
-    }
+    l.old_hash = auth_presented_session(r);
 
     /* Reads and the slow hash happen outside any transaction. */
     struct db_rows lock, user;
@@ -196,6 +162,12 @@ enum err auth_login(struct req *r)
         if (e)
             return e;
         l.admin = r->user.admin_kind != NULL;
+        struct twofactor_status tf;
+        e = twofactor_status(r->db, &r->arena, l.user_id, &tf);
+        if (e)
+            return e;
+        l.second = tf.required || tf.enabled;
+        l.enrolled = tf.enabled;
     }
     e = db_tx_run(r->db, login_record, &l);
     if (e)
@@ -204,10 +176,24 @@ enum err auth_login(struct req *r)
         return req_fail(r, l.outcome, l.password_ok ? "account_locked_by_admin" : "login_locked");
     if (l.outcome)
         return l.outcome;
+    if (l.second)
+        return reply_json_take(r, 200,
+                               json_pack("{s:b, s:b, s:s, s:i}", "second_factor_required", 1,
+                                         "enrolled", l.enrolled, "challenge", l.challenge,
+                                         "expires_in", TWOFACTOR_CHALLENGE_SECONDS));
     r->user.id = l.user_id;
     r->user.username = uname;
-    r->user.display_name = db_str(&user, 0, 3);
-    return reply_json_take(r, 200, json_pack("{s:o, s:s}", "user", user_json(r), "csrf", l.csrf));
+    return auth_login_reply(r, db_str(&user, 0, 3), l.csrf, NULL);
+}
+
+enum err auth_login_reply(struct req *r, const char *display_name, const char *csrf, json_t *extra)
+{
+    r->user.display_name = display_name;
+    json_t *body = json_pack("{s:o, s:s}", "user", user_json(r), "csrf", csrf);
+    if (body && extra)
+        json_object_update(body, extra);
+    json_decref(extra);
+    return reply_json_take(r, 200, body);
 }
 
 enum err auth_logout(struct req *r)
@@ -224,7 +210,13 @@ enum err auth_logout(struct req *r)
 
 enum err auth_me(struct req *r)
 {
-    json_t *body = json_pack("{s:o}", "user", user_json(r));
+    struct twofactor_status tf;
+    enum err e = twofactor_status(r->db, &r->arena, r->user.id, &tf);
+    if (e)
+        return e;
+    json_t *body = json_pack("{s:o, s:{s:b, s:b, s:I}}", "user", user_json(r), "two_factor",
+                             "required", tf.required, "enabled", tf.enabled, "recovery_codes_left",
+                             (json_int_t)tf.codes_left);
     if (body && r->user.kind == AUTH_SESSION)
         json_object_set_new(body, "csrf", json_string(r->user.csrf));
     return reply_json_take(r, 200, body);

@@ -89,10 +89,33 @@ static const struct field_msg field_msgs[] = {
     {"unknown_role", "%s不存在"},
     {"invalid_username", "%s只能由3至32位小写字母、数字、下划线、点或连字符组成，且以字母开头"},
     {"invalid_time", "%s应为 RFC 3339 时间，如 2026-01-01T00:00:00Z"},
+    {"idcard_length", "%s应为18位（或15位旧号码）"},
+    {"idcard_chars", "%s只能由数字组成，18位号码的最后一位可以是X"},
+    {"idcard_province", "%s的前两位不是有效的省级行政区划代码"},
+    {"idcard_birth", "%s中的出生日期无效（应为1900年以后的真实日期）"},
+    {"idcard_future", "%s中的出生日期晚于今天"},
+    {"idcard_check", "%s的校验码（最后一位）不正确"},
+    {"uscc_length", "%s应为18位"},
+    {"uscc_chars",
+     "%s含有不允许的字符（只能是数字和除I、O、S、V、Z以外的大写字母，第3至8位须为数字）"},
+    {"uscc_check", "%s的校验码（最后一位）不正确"},
+    {"uscc_unknown_kind", "%s的登记管理部门和机构类别代码不在国家标准的代码表中，请核对"},
+    {"mobile_invalid", "%s不是有效的手机号码（11位，以13至19开头）"},
+    {"landline_invalid", "%s不是有效的固定电话号码（0加区号再加7至8位号码，如010-12345678）"},
+    {"phone_invalid", "%s不是有效的手机号码或固定电话号码"},
+    {"region_not_found", "%s不在已导入的区划表中"},
     /* validator field messages */
+    {"region_not_village", "%s应为村（社区）一级的区划"},
     /* region field messages */
+    {"invalid_date", "%s应为 YYYY-MM-DD 格式的有效日期，如 2026-10-08"},
+    {"invalid_year", "%s应为1至9999之间的年份"},
     /* calendar field messages */
+    {"mismatch_idcard", "%s与身份证件号码不一致"},
+    {"future_date", "%s不能晚于今天"},
     /* person field messages */
+    {"totp_wrong", "%s错误或已使用过，请输入验证器上最新的6位数字"},
+    {"recovery_code_wrong", "%s错误或已使用过"},
+    {"totp_one_of", "%s和动态验证码只能填写其中一项"},
     /* two-factor field messages */
     {NULL, NULL},
 };
@@ -129,8 +152,25 @@ static const struct text_msg text_msgs[] = {
     {"unknown_route", "请求的地址不存在"},
     {"admin_no_business", "系统管理员、安全管理员和安全审计员不能办理业务"},
     /* region messages */
+    {"calendar_no_correction",
+     "该日期没有管理员的更正记录；如需取消官方的放假或调休，请将类型设为 ordinary（普通日）"},
+    {"calendar_year_not_covered", "该年份未登记为已有节假日数据"},
+    {"calendar_year_missing", "期限所涉年份尚无节假日和调休数据，已按普通周末推算，结果可能不准确"},
     /* calendar messages */
+    {"person_taken", "该身份证件号码已登记，同一人不重复登记。已有人员编号："},
+    {"person_taken_elsewhere",
+     "该身份证件号码已在您管辖范围以外的地区登记，同一人不重复登记，请联系其所在地区"},
+    {"key_rotated", "个人信息加密密钥已轮换，请重启服务后重试"},
     /* person messages */
+    {"challenge_invalid", "登录验证已失效（5分钟内有效，且只能使用一次），请重新输入用户名和密码"},
+    {"totp_wrong", "动态验证码错误或已使用过，请输入验证器上最新的6位数字"},
+    {"recovery_code_wrong", "恢复码错误或已使用过"},
+    {"totp_not_enrolled", "尚未绑定动态验证码，请先完成绑定"},
+    {"totp_already_enabled", "已绑定动态验证码；如需更换，请先停用或请系统管理员重置"},
+    {"totp_not_started", "请先获取绑定二维码，再输入验证码"},
+    {"totp_not_enabled", "尚未启用动态验证码"},
+    {"totp_required", "您的角色要求登录时使用动态验证码，不能停用"},
+    {"totp_session_only", "动态验证码只能在登录会话中设置，不能使用访问令牌"},
     /* two-factor messages */
     {NULL, NULL},
 };

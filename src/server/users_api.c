@@ -282,9 +282,10 @@ enum err users_revoke(struct req *r)
 enum err roles_list(struct req *r)
 {
     struct db_rows roles, perms;
-    enum err e = db_query(r->db, &r->arena,
-                          "SELECT name, label, admin_kind, builtin FROM role ORDER BY name",
-                          DB_NOARGS, &roles);
+    enum err e =
+        db_query(r->db, &r->arena,
+                 "SELECT name, label, admin_kind, builtin, requires_2fa FROM role ORDER BY name",
+                 DB_NOARGS, &roles);
     if (!e)
         e = db_query(r->db, &r->arena,
                      "SELECT role, permission FROM role_permission ORDER BY role, permission",
@@ -297,10 +298,11 @@ enum err roles_list(struct req *r)
         for (size_t k = 0; k < perms.nrows; k++)
             if (strcmp(db_str(&perms, k, 0), db_str(&roles, i, 0)) == 0)
                 json_array_append_new(p, json_string(db_str(&perms, k, 1)));
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:b, s:o}", "name",
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:b, s:b, s:o}", "name",
                                                db_str(&roles, i, 0), "label", db_str(&roles, i, 1),
                                                "admin_kind", db_str(&roles, i, 2), "builtin",
-                                               (int)db_int(&roles, i, 3), "permissions", p));
+                                               (int)db_int(&roles, i, 3), "requires_2fa",
+                                               (int)db_int(&roles, i, 4), "permissions", p));
     }
     return reply_json_take(r, 200, json_pack("{s:o}", "items", items));
 }

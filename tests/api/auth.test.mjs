@@ -14,7 +14,7 @@ test('login answers the user, a CSRF token and an HttpOnly SameSite=Strict cooki
   const r = await s.request('POST', '/api/v1/auth/login', { body: { username: 'alice', password: PASSWORD } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.user.username, 'alice');
-  assert.deepEqual(r.body.user.permissions, ['unit.read', 'unit.write']);
+  assert.deepEqual(r.body.user.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);
   assert.deepEqual(r.body.user.scope, ['110105000000']);
   assert.match(r.body.csrf, /^[0-9a-f]{64}$/);
   const cookie = r.headers.get('set-cookie');

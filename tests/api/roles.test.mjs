@@ -58,7 +58,7 @@ test('the security administrator grants a post', async () => {
   assert.equal(r.body.posts[0].role, 'staff');
   assert.equal(r.body.posts[0].region_code, '110105000000');
   const me = await s.login('newbie');
-  assert.deepEqual(me.user.permissions, ['unit.read', 'unit.write']);
+  assert.deepEqual(me.user.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);
   assert.equal((await me.get('/api/v1/units')).status, 200);
 });
 
@@ -190,11 +190,14 @@ test('the built-in roles are listed with their permissions', async () => {
   const r = await sec.get('/api/v1/roles');
   assert.equal(r.status, 200, r.text);
   const byName = Object.fromEntries(r.body.items.map((i) => [i.name, i]));
-  assert.deepEqual(Object.keys(byName), ['auditor', 'secadmin', 'staff', 'sysadmin']);
-  assert.deepEqual(byName.sysadmin.permissions, ['user.manage', 'user.read']);
+  assert.deepEqual(Object.keys(byName), ['auditor', 'identity_officer', 'secadmin', 'staff', 'sysadmin']);
+  assert.deepEqual(byName.identity_officer.permissions, [...byName.staff.permissions, 'person.identity'].sort());
+  for (const name of ['sysadmin', 'secadmin', 'auditor', 'identity_officer']) assert.equal(byName[name].requires_2fa, true, name);
+  assert.equal(byName.staff.requires_2fa, false);
+  assert.deepEqual(byName.sysadmin.permissions, ['calendar.manage', 'user.manage', 'user.read']);
   assert.deepEqual(byName.secadmin.permissions, ['role.manage', 'role.read', 'user.read']);
   assert.deepEqual(byName.auditor.permissions, ['audit.read']);
-  assert.deepEqual(byName.staff.permissions, ['unit.read', 'unit.write']);
+  assert.deepEqual(byName.staff.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);
   assert.equal(byName.staff.admin_kind, null);
   assert.equal(byName.auditor.admin_kind, 'auditor');
   for (const role of r.body.items) {

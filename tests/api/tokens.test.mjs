@@ -39,7 +39,7 @@ test('a bearer token authenticates reads', async () => {
   assert.equal(me.status, 200, me.text);
   assert.equal(me.body.user.username, 'alice');
   assert.equal(me.body.csrf, undefined, 'a token session has no CSRF token');
-  assert.deepEqual(me.body.user.permissions, ['unit.read', 'unit.write']);
+  assert.deepEqual(me.body.user.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);
 });
 
 test('a bearer token writes without a CSRF header', async () => {

@@ -1,6 +1,7 @@
 // Test harness: a throwaway shegong server per test file, and small HTTP helpers.
 // Every server gets its own temporary data directory and a free port on 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,38 @@ export const SANITIZED = process.env.SHEGONG_SANITIZED === '1';
 
 /** A password that satisfies the policy. */
 export const PASSWORD = 'Shegong-Test-2026';
+
+/** TOTP parameters the server uses (RFC 6238 defaults). */
+export const TOTP_STEP = 30;
+
+/** Decodes RFC 4648 base32 (no padding needed, case-insensitive) into a Buffer. */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const ch of text.replace(/[=\s-]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${text}`);
+    value = ((value << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The TOTP code (HMAC-SHA-1, dynamic truncation) of a base32 secret for time step `step`,
+ * computed independently of the server's C code. */
+export function totpCode(secret, step, digits = 6) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = mac.readUInt32BE(off) & 0x7fffffff;
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -121,6 +154,8 @@ export class Server {
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
     this.log = '';
+    this.clockOffset = 0; // seconds the server's clock was moved (s.advance)
+    this.totp = new Map(); // username -> {secret, last (step used last), recoveryCodes}
   }
 
   /** Starts `shegong serve --test-mode` (without --test-mode when testMode is false);
@@ -128,6 +163,8 @@ export class Server {
   async start({ args = [], env = {}, testMode = true } = {}) {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    this.testMode = testMode;
+    this.clockOffset = 0; // a new process starts with the real clock
     const mode = testMode ? ['--test-mode'] : [];
     this.proc = spawn(BIN, ['serve', ...mode, '--port', String(this.port), ...args], {
       env: {
@@ -201,12 +238,74 @@ export class Server {
     return { status: r.status, headers: r.headers, body: parsed, text };
   }
 
-  /** Logs in; returns a Session. Asserts success. */
+  /** Logs in; returns a Session. Asserts success. When the account has or needs a second
+   * factor, follows it like the console does: enrols an authenticator on the first login
+   * (remembering its secret and recovery codes per username), then answers with computed
+   * TOTP codes. */
   async login(username, password = PASSWORD) {
+    // a clock moved on after the challenge could outrun it: make a fresh step ready first
+    if (this.totp.has(username)) await this.totpReady(username);
     const r = await this.request('POST', '/api/v1/auth/login', { body: { username, password } });
     assert.equal(r.status, 200, `login ${username}: ${r.text}`);
+    const fin = r.body.second_factor_required ? await this.secondFactor(username, r.body) : r;
+    return this.sessionOf(fin);
+  }
+
+  /** The Session a completed login answer opened. */
+  sessionOf(r) {
     const cookie = r.headers.get('set-cookie').split(';')[0];
     return new Session(this, cookie, r.body.csrf, r.body.user);
+  }
+
+  /** Finishes a login that stopped at {second_factor_required, enrolled, challenge};
+   * returns the final answer (asserted 200). */
+  async secondFactor(username, state) {
+    const { challenge } = state;
+    if (!state.enrolled) {
+      const en = await this.request('POST', '/api/v1/auth/totp/enroll', { body: { challenge } });
+      assert.equal(en.status, 200, `enrol ${username}: ${en.text}`);
+      this.totp.set(username, { secret: en.body.secret, last: 0, recoveryCodes: [] });
+      const code = await this.totpNext(username);
+      const done = await this.request('POST', '/api/v1/auth/totp/confirm', { body: { challenge, code } });
+      assert.equal(done.status, 200, `confirm ${username}: ${done.text}`);
+      this.totp.get(username).recoveryCodes = done.body.recovery_codes;
+      return done;
+    }
+    assert.ok(this.totp.has(username), `${username} has an authenticator this harness did not enrol`);
+    const code = await this.totpNext(username);
+    const done = await this.request('POST', '/api/v1/auth/login/totp', { body: { challenge, code } });
+    assert.equal(done.status, 200, `second factor ${username}: ${done.text}`);
+    return done;
+  }
+
+  /** The server's clock (Unix seconds, with the test offset). */
+  serverNow() { return Date.now() / 1000 + this.clockOffset; }
+
+  /** The current TOTP step on the server's clock. */
+  totpStep() { return Math.floor(this.serverNow() / TOTP_STEP); }
+
+  /** Makes sure username has an unused step within the server's window (now or now + 1),
+   * moving the server's clock on (test mode) or waiting; returns its authenticator. */
+  async totpReady(username) {
+    const t = this.totp.get(username);
+    assert.ok(t, `no authenticator for ${username}`);
+    const now = this.totpStep();
+    if (t.last >= now + 1) {
+      const steps = t.last - now; // then the next step is the new now + 1
+      if (this.testMode) await this.advance(steps * TOTP_STEP);
+      else await new Promise((r) => setTimeout(r, (t.last * TOTP_STEP - this.serverNow()) * 1000 + 50));
+    }
+    return t;
+  }
+
+  /** A TOTP code for username that the server has not seen yet: the current step, else the
+   * next one (the server accepts ±1 step); when both are used (or the clock was moved back
+   * by a restart), moves the clock on (test mode) or waits. Records the step as used. */
+  async totpNext(username) {
+    const t = await this.totpReady(username);
+    const step = Math.max(this.totpStep(), t.last + 1);
+    t.last = step;
+    return totpCode(t.secret, step);
   }
 
   /** A client that authenticates with an API token (no cookie, no CSRF header). */
@@ -240,6 +339,7 @@ export class Server {
   async advance(seconds) {
     const r = await this.request('POST', '/api/v1/test/clock', { body: { advance_seconds: seconds } });
     assert.equal(r.status, 200, r.text);
+    this.clockOffset += seconds;
   }
 }
 

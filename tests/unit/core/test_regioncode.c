@@ -43,8 +43,16 @@ static void test_invalid_nesting(void **state)
     assert_false(regioncode_valid("001000000000"));
     assert_false(regioncode_valid("000105001001"));
     assert_false(regioncode_valid("110005001000")); /* county under a zero prefecture */
+    /* cities without counties: the county digits are 00 below a real city */
+    assert_true(regioncode_valid("441900003000"));
+    assert_true(regioncode_valid("441900003001"));
+    assert_int_equal(regioncode_prefix_len("441900003000"), 9);
+    assert_true(regioncode_within("441900003001", "441900000000"));
+    assert_false(regioncode_valid("440000003000")); /* but not below a zero city */
     assert_false(regioncode_valid("110005000000"));
-    assert_false(regioncode_valid("110100001000")); /* township under a zero county */
+    /* a township under a zero county has the same shape as 东莞's: accepted by shape,
+     * existence is the region table's question (region_exists) */
+    assert_true(regioncode_valid("110100001000"));
     assert_false(regioncode_valid("110105000001")); /* village under a zero township */
     assert_false(regioncode_valid("110000000001"));
 }
