@@ -27,25 +27,9 @@ static enum err probe_append_only(struct db_conn *c, void *ctx)
 int cli_check(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'h') {
-            fputs(check_help, stdout);
-            return 0;
-        }
-        fputs(check_help, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse_common(argc, argv, &cfg, check_help);
+    if (rc >= 0)
+        return rc;
     if (optind < argc) {
         fprintf(stderr, "shegong check: unexpected argument '%s'\n", argv[optind]);
         return EXIT_USAGE;
@@ -54,7 +38,7 @@ int cli_check(int argc, char **argv)
     if (cli_open(&cfg, &db, false))
         return 1;
     struct db_conn *c;
-    int rc = 0;
+    rc = 0;
     char why[256];
     enum err e = db_conn_get(db, &c);
     if (!e)

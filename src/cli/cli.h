@@ -42,6 +42,10 @@ int cli_open_key(const struct config *cfg, struct db *db);
 bool cli_config_env(struct config *cfg);
 /* Handles the flags every subcommand accepts (--db, --data-dir); true when opt was one. */
 bool cli_common_flag(struct config *cfg, int opt, const char *arg);
+/* For commands whose only options are the common ones and --help: fills cfg from the
+ * environment and the flags and leaves optind at the first operand. Returns -1 to go on,
+ * or the exit code to return (0 after --help, EXIT_USAGE on a bad option). */
+int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help);
 /* Creates the data directory, opens the database, applies migrations and writes the
  * built-in roles. Prints a clear message and returns non-zero on failure. */
 int cli_open(const struct config *cfg, struct db **db, bool verbose);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -217,4 +218,28 @@ enum err cli_audit(struct db_conn *c, const char *action, const char *object_typ
         .detail = detail,
     };
     return audit_append(c, &rec);
+}
+
+int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help)
+{
+    if (!cli_config_env(cfg))
+        return EXIT_USAGE;
+    static const struct option opts[] = {
+        CLI_COMMON_OPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_flag(cfg, opt, optarg))
+            continue;
+        if (opt == 'h') {
+            fputs(help, stdout);
+            return 0;
+        }
+        fputs(help, stderr);
+        return EXIT_USAGE;
+    }
+    return -1;
 }

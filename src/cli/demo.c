@@ -101,25 +101,9 @@ static const char demo_help[] =
 int cli_demo(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'h') {
-            fputs(demo_help, stdout);
-            return 0;
-        }
-        fputs(demo_help, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse_common(argc, argv, &cfg, demo_help);
+    if (rc >= 0)
+        return rc;
     if (optind < argc) {
         fprintf(stderr, "shegong demo: unexpected argument '%s'\n", argv[optind]);
         return EXIT_USAGE;

@@ -154,25 +154,9 @@ out:
 int cli_key(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'h') {
-            fputs(key_help, stdout);
-            return 0;
-        }
-        fputs(key_help, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse_common(argc, argv, &cfg, key_help);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc) {
         fputs(key_help, stderr);
         return EXIT_USAGE;

@@ -130,25 +130,9 @@ static const char migrate_help[] = "Usage: shegong migrate [--db URL]\n"
 int cli_migrate(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'h') {
-            fputs(migrate_help, stdout);
-            return 0;
-        }
-        fputs(migrate_help, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse_common(argc, argv, &cfg, migrate_help);
+    if (rc >= 0)
+        return rc;
     if (optind < argc) {
         fprintf(stderr, "shegong migrate: unexpected argument '%s'\n", argv[optind]);
         return EXIT_USAGE;

@@ -26,7 +26,7 @@ static const char user_help[] =
     "  token NAME --revoke ID                 revoke a token\n"
     "  list                                   every account with its roles\n"
     "\n"
-    "Roles: sysadmin, secadmin, auditor (三员, mutually exclusive), staff.\n"
+    "Roles: sysadmin, secadmin, auditor (三员, mutually exclusive), staff, identity_officer.\n"
     "Common options: --db URL (SHEGONG_DB).\n";
 
 struct user_args {

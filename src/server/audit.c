@@ -177,11 +177,8 @@ static const char *const audit_cols = "seq, at, user_id, username, ip, request_i
 
 enum err audit_list(struct req *r)
 {
-    int64_t page = 1, size = 50, v;
-    if (query_int(r, "page", &v))
-        page = v;
-    if (query_int(r, "page_size", &v))
-        size = v;
+    int64_t page, size, v;
+    query_page(r, 50, &page, &size);
     struct sqlq q;
     sqlq_init(&q);
     sqlq_add(&q, "FROM audit_log WHERE 1 = 1");
@@ -232,10 +229,7 @@ enum err audit_list(struct req *r)
                              db_str(&rows, i, 8), "result", db_str(&rows, i, 9), "detail",
                              db_str(&rows, i, 10), "hash", db_str(&rows, i, 11)));
     }
-    e = reply_json_take(r, 200,
-                        json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                  (json_int_t)total, "page", (json_int_t)page, "page_size",
-                                  (json_int_t)size));
+    e = reply_page_take(r, items, total, page, size);
 out:
     sqlq_release(&q);
     return e;

@@ -218,6 +218,22 @@ bool query_int(struct req *r, const char *name, int64_t *out)
     return true;
 }
 
+void query_page(struct req *r, int64_t default_size, int64_t *page, int64_t *size)
+{
+    if (!query_int(r, "page", page))
+        *page = 1;
+    if (!query_int(r, "page_size", size))
+        *size = default_size;
+}
+
+enum err reply_page_take(struct req *r, json_t *items, int64_t total, int64_t page, int64_t size)
+{
+    return reply_json_take(r, 200,
+                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
+                                     (json_int_t)size));
+}
+
 json_t *json_id(int64_t id)
 {
     if (!id)

@@ -40,6 +40,12 @@ void body_allow(struct req *r, const char *const *keys);
 const char *query_str(struct req *r, const char *name);
 bool query_int(struct req *r, const char *name, int64_t *out);
 
+/* Paging: ?page= (from 1) and ?page_size= as the route's typed parameters gave them, or
+ * 1 and default_size. */
+void query_page(struct req *r, int64_t default_size, int64_t *page, int64_t *size);
+/* Answers {"items":[…],"total","page","page_size"} (takes items). */
+enum err reply_page_take(struct req *r, json_t *items, int64_t total, int64_t page, int64_t size);
+
 /* JSON values for common types: ids as strings, times as RFC 3339 UTC (null for 0). */
 json_t *json_id(int64_t id);
 json_t *json_time(int64_t t);

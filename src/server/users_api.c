@@ -62,11 +62,8 @@ static enum err user_json(struct req *r, int64_t id, json_t **out)
 
 enum err users_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v, total = 0;
-    if (query_int(r, "page", &v))
-        page = v;
-    if (query_int(r, "page_size", &v))
-        size = v;
+    int64_t page, size, total = 0;
+    query_page(r, 20, &page, &size);
     struct sqlq from;
     sqlq_init(&from);
     sqlq_add(&from, "FROM users WHERE 1 = 1");
@@ -99,10 +96,7 @@ enum err users_list(struct req *r)
         json_decref(items);
         return e;
     }
-    return reply_json_take(r, 200,
-                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
-                                     (json_int_t)size));
+    return reply_page_take(r, items, total, page, size);
 }
 
 enum err users_get(struct req *r)

@@ -343,11 +343,8 @@ enum err person_create(struct req *r)
 
 enum err person_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v, total = 0;
-    if (query_int(r, "page", &v))
-        page = v;
-    if (query_int(r, "page_size", &v))
-        size = v;
+    int64_t page, size, total = 0;
+    query_page(r, 20, &page, &size);
     const char *idn = query_str(r, "id_number"), *phone = query_str(r, "phone");
     struct idcard_info info;
     char phone_buf[24], id_idx[65], phone_idx[65];
@@ -410,8 +407,5 @@ enum err person_list(struct req *r)
         json_decref(items);
         return e;
     }
-    return reply_json_take(r, 200,
-                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
-                                     (json_int_t)size));
+    return reply_page_take(r, items, total, page, size);
 }

@@ -41,11 +41,8 @@ static enum err reply_grid(struct req *r, int status, int64_t id)
 
 enum err grid_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v, total = 0;
-    if (query_int(r, "page", &v))
-        page = v;
-    if (query_int(r, "page_size", &v))
-        size = v;
+    int64_t page, size, total = 0;
+    query_page(r, 20, &page, &size);
     const char *region = query_str(r, "region_code");
     /* the query parameter is text: codes of cities without counties (东莞 441900003001)
      * do not pass the strict nesting rule of PARAM_REGION */
@@ -80,10 +77,7 @@ enum err grid_list(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < rows.nrows; i++)
         json_array_append_new(items, row_json(&rows, i));
-    return reply_json_take(r, 200,
-                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
-                                     (json_int_t)size));
+    return reply_page_take(r, items, total, page, size);
 }
 
 enum err grid_get(struct req *r)

@@ -40,11 +40,8 @@ static enum err reply_unit(struct req *r, int status, int64_t id)
 
 enum err unit_list(struct req *r)
 {
-    int64_t page = 1, size = 20, v, total = 0;
-    if (query_int(r, "page", &v))
-        page = v;
-    if (query_int(r, "page_size", &v))
-        size = v;
+    int64_t page, size, total = 0;
+    query_page(r, 20, &page, &size);
     struct sqlq from;
     sqlq_init(&from);
     sqlq_add(&from, "FROM unit WHERE ");
@@ -74,10 +71,7 @@ enum err unit_list(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < rows.nrows; i++)
         json_array_append_new(items, row_json(&rows, i));
-    return reply_json_take(r, 200,
-                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                     (json_int_t)total, "page", (json_int_t)page, "page_size",
-                                     (json_int_t)size));
+    return reply_page_take(r, items, total, page, size);
 }
 
 enum err unit_get(struct req *r)
