@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/driver.h"
+#include "db/fts_sqlite.h"
 
 static enum err map_rc(int rc)
 {
@@ -55,6 +56,13 @@ static enum err sq_connect(const char *target, const struct db_options *opt, voi
         sqlite3_free(msg);
         sqlite3_close(db);
         return rc == SQLITE_BUSY ? ERR_DB_BUSY : ERR_IO;
+    }
+    enum err e = db_sqlite_register_tokenizer(db);
+    if (e) {
+        snprintf(errbuf, errlen, "cannot register the full-text tokenizer 'shegong' on '%s': %s",
+                 target, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return e;
     }
     *handle = db;
     return ERR_OK;
