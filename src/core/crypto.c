@@ -1,6 +1,7 @@
 /* Field encryption (SM4-CTR + HMAC-SM3, or AES-256-GCM), blind indexes and the key file,
  * through OpenSSL's EVP interface (see crypto.h). */
 #include "core/crypto.h"
+#include "core/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,26 +136,6 @@ out:
     close(fd);
     return e;
 }
-
-/* fsync of the directory holding path, so a new name survives a crash. */
-static int sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 enum err crypto_key_write(const char *path, const unsigned char master[CRYPTO_MASTER_BYTES],
                           char *errbuf, size_t errlen)
 {
@@ -174,7 +155,7 @@ enum err crypto_key_write(const char *path, const unsigned char master[CRYPTO_MA
     crypto_wipe(text, sizeof(text));
     if (close(fd) != 0)
         ok = false;
-    if (!ok || sync_dir(path) != 0) {
+    if (!ok || fs_sync_parent(path) != 0) {
         snprintf(errbuf, errlen, "cannot write the key file '%s': %s", path,
                  strerror(ok ? errno : saved));
         unlink(path);

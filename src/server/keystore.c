@@ -1,6 +1,8 @@
 /* The key file bound to its database: start-up checks, rotation (see keystore.h). */
 #include "server/keystore.h"
 
+#include "core/fsutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -253,24 +255,6 @@ enum err keystore_reseal(struct db_conn *c, const struct sealed_column *cols,
     return e;
 }
 
-static int sync_dir_of(const char *path)
-{
-    char dir[4200];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 enum err keystore_switch(const char *path, char *old_path, size_t old_len, char *errbuf,
                          size_t errlen)
 {
@@ -304,7 +288,7 @@ enum err keystore_switch(const char *path, char *old_path, size_t old_len, char 
                  strerror(errno));
         return ERR_IO;
     }
-    if (sync_dir_of(path) != 0) {
+    if (fs_sync_parent(path) != 0) {
         snprintf(errbuf, errlen, "cannot sync the directory of '%s': %s", path, strerror(errno));
         return ERR_IO;
     }
