@@ -35,7 +35,7 @@ static const char CSP[] =
     "object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'";
 
-#define QUIET_US 300000 /* see the shutdown in server_run */
+#define QUIET_US 1000000 /* see the shutdown in server_run; generous for a loaded machine */
 
 static bool request_id_ok(const char *s)
 {

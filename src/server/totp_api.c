@@ -285,6 +285,19 @@ static enum err enroll_record(struct db_conn *c, void *ctx)
     return e;
 }
 
+/* Who is enrolling (by challenge, or the signed-in user) and their second-factor state;
+ * 409 when a second factor is already on. */
+static enum err enrolling_actor(struct req *r, const char *challenge, struct actor *a,
+                                struct twofactor_status *tf)
+{
+    enum err e = actor_find(r, challenge && *challenge ? challenge : NULL, a);
+    if (!e)
+        e = twofactor_status(r->db, &r->arena, a->user_id, tf);
+    if (!e && tf->enabled)
+        e = req_fail(r, ERR_CONFLICT, "totp_already_enabled");
+    return e;
+}
+
 enum err totp_enroll(struct req *r)
 {
     static const char *const keys[] = {"challenge", NULL};
@@ -293,15 +306,10 @@ enum err totp_enroll(struct req *r)
     if (r->nerrors)
         return ERR_INVALID;
     struct actor a;
-    enum err e = actor_find(r, challenge && *challenge ? challenge : NULL, &a);
-    if (e)
-        return e;
     struct twofactor_status tf;
-    e = twofactor_status(r->db, &r->arena, a.user_id, &tf);
+    enum err e = enrolling_actor(r, challenge, &a, &tf);
     if (e)
         return e;
-    if (tf.enabled)
-        return req_fail(r, ERR_CONFLICT, "totp_already_enabled");
     struct enrolment en = {.r = r, .a = &a};
     e = db_tx_run(r->db, enroll_record, &en);
     if (e == ERR_CONFLICT)
@@ -363,15 +371,10 @@ enum err totp_confirm(struct req *r)
     if (r->nerrors)
         return ERR_INVALID;
     struct actor a;
-    enum err e = actor_find(r, challenge && *challenge ? challenge : NULL, &a);
-    if (e)
-        return e;
     struct twofactor_status tf;
-    e = twofactor_status(r->db, &r->arena, a.user_id, &tf);
+    enum err e = enrolling_actor(r, challenge, &a, &tf);
     if (e)
         return e;
-    if (tf.enabled)
-        return req_fail(r, ERR_CONFLICT, "totp_already_enabled");
     if (!tf.pending)
         return req_fail(r, ERR_CONFLICT, "totp_not_started");
     struct attempt t = {.r = r, .a = &a, .action = a.challenge ? "login.failure" : "totp.enroll"};
