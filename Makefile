@@ -30,7 +30,7 @@ test-unit:
 	@cd $(BUILD) && ctest --output-on-failure
 
 test-api:
-	@SHEGONG_BIN=$(abspath $(BUILD)/shegong) ./scripts/test-api.sh
+	@SHEGONG_BIN=$(abspath $(BUILD)/shegong-test) ./scripts/test-api.sh
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer included).
 test-asan: deps
@@ -38,7 +38,7 @@ test-asan: deps
 	  $(if $(filter true,$(CI)),-DSHEGONG_WERROR=ON) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) >$(ASAN_BUILD)/build.log 2>&1 || { cat $(ASAN_BUILD)/build.log; exit 1; }
 	@cd $(ASAN_BUILD) && ctest --output-on-failure
-	@SHEGONG_BIN=$(abspath $(ASAN_BUILD)/shegong) SHEGONG_SANITIZED=1 ./scripts/test-api.sh
+	@SHEGONG_BIN=$(abspath $(ASAN_BUILD)/shegong-test) SHEGONG_SANITIZED=1 ./scripts/test-api.sh
 
 check-src:
 	@./scripts/check-src.sh

@@ -5,7 +5,12 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "engine/engine.h"
 #include "model/model.h"
+
+#ifdef SHEGONG_FIXTURE
+#include "fixture.h"
+#endif
 
 #define SHEGONG_VERSION "0.1.0"
 
@@ -27,7 +32,7 @@ static int cmd_routes(int argc, char **argv)
         fprintf(stderr, "Usage: shegong routes\nLists every route: method, path, permission.\n");
         return strcmp(argv[1], "--help") == 0 ? 0 : EXIT_USAGE;
     }
-    for (const struct route *r = routes; r->pattern; r++)
+    for (const struct route *r = engine_routes(); r->pattern; r++)
         printf("%s %s %s%s\n", r->method, r->pattern, r->perm ? r->perm : "-",
                r->flags & ROUTE_TEST_ONLY ? " test-only" : "");
     return 0;
@@ -61,6 +66,13 @@ int main(int argc, char **argv)
     umask(077); /* the database and demo passwords hold personal data */
     if (sodium_init() < 0) {
         fprintf(stderr, "shegong: libsodium could not be initialised\n");
+        return 1;
+    }
+#ifdef SHEGONG_FIXTURE
+    fixture_register();
+#endif
+    if (engine_init(model_entities, model_enums, routes) != ERR_OK) {
+        fprintf(stderr, "shegong: the entity definitions are inconsistent\n");
         return 1;
     }
     if (argc < 2) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/engine.h"
 #include "server/audit.h"
 
 static const char check_help[] =
@@ -48,6 +49,13 @@ int cli_check(int argc, char **argv)
         rc = 1;
     } else {
         printf("database integrity: ok\n");
+    }
+    e = engine_schema_check(c, why, sizeof(why));
+    if (e) {
+        printf("entity tables: FAILED: %s\n", e == ERR_CONFLICT ? why : err_code(e));
+        rc = 1;
+    } else {
+        printf("entity tables: ok\n");
     }
     struct db_rows rows;
     struct arena a;

@@ -67,6 +67,10 @@ bool cli_config_env(struct config *cfg)
     if (!env_int("SHEGONG_BODY_LIMIT", 1024, (int64_t)1 << 30, &n))
         return false;
     cfg->body_cap = (size_t)n;
+    n = (int64_t)cfg->upload_cap;
+    if (!env_int("SHEGONG_ATTACHMENT_LIMIT", 0, (int64_t)1 << 32, &n))
+        return false;
+    cfg->upload_cap = (size_t)n;
     n = cfg->node_id;
     if (!env_int("SHEGONG_NODE_ID", 0, ID_NODE_MAX, &n))
         return false;
@@ -129,7 +133,10 @@ static int make_dirs(const char *path)
 
 static enum err sync_roles(struct db_conn *c, void *ctx)
 {
-    return access_sync_roles(c, builtin_roles);
+    enum err e = access_sync_roles(c, builtin_roles);
+    if (!e && model_extra && model_extra->roles)
+        e = access_sync_roles(c, model_extra->roles);
+    return e;
 }
 
 int cli_open(const struct config *cfg, struct db **db, bool verbose)
@@ -156,7 +163,26 @@ int cli_open(const struct config *cfg, struct db **db, bool verbose)
         return 1;
     }
     int applied = 0;
-    e = migrate_up(*db, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
+    if (model_extra && model_extra->migrations) {
+        /* a test build's own tables come after the built-in ones, in one list */
+        size_t n = 0, m = 0;
+        while (migrations[n].name)
+            n++;
+        while (model_extra->migrations[m].name)
+            m++;
+        struct migration *all = calloc(n + m + 1, sizeof(*all));
+        if (!all) {
+            db_close(*db);
+            *db = NULL;
+            return 1;
+        }
+        memcpy(all, migrations, n * sizeof(*all));
+        memcpy(all + n, model_extra->migrations, m * sizeof(*all));
+        e = migrate_apply(*db, all, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
+        free(all);
+    } else {
+        e = migrate_up(*db, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
+    }
     if (e) {
         fprintf(stderr, "shegong: the database could not be migrated, nothing was changed: %s\n",
                 errbuf);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/crypto.h"
+#include "engine/engine.h"
 #include "model/sealed.h"
 #include "server/keystore.h"
 
@@ -80,7 +81,11 @@ struct rotate {
 static enum err rotate_tx(struct db_conn *c, void *ctx)
 {
     struct rotate *rt = ctx;
-    enum err e = keystore_reseal(c, sealed_columns, &rt->old, &rt->next, &rt->progress);
+    /* the hand-registered columns and every entity's ID and phone fields */
+    const struct sealed_column *cols = engine_sealed_columns(sealed_columns);
+    if (!cols)
+        return ERR_NOMEM;
+    enum err e = keystore_reseal(c, cols, &rt->old, &rt->next, &rt->progress);
     if (e)
         return e;
     char detail[200];

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/encode.h"
 #include "core/id.h"
+#include "engine/engine.h"
 #include "model/model.h"
 
 static const char serve_help[] =
@@ -116,7 +117,7 @@ int cli_serve(int argc, char **argv)
         return 1;
     if (cfg.test_mode)
         fprintf(stderr, "shegong: TEST MODE: the clock can be moved through the API\n");
-    enum err e = server_run(&cfg, db, routes);
+    enum err e = server_run(&cfg, db, engine_routes());
     db_close(db);
     return e ? 1 : 0;
 bad_number:

@@ -20,10 +20,15 @@ const struct perm_def permissions[] = {
     {"person.read", "查看人员信息（敏感项脱敏）"},
     {"person.write", "登记人员信息"},
     {"person.identity", "查阅完整身份证件号码和联系电话"},
-    /* person permissions */ {NULL, NULL},
+    /* person permissions */
+    {"dictionary.manage", "维护字典代码"},
+    /* workflow permissions */
+    /* attachment permissions */
+    {NULL, NULL},
 };
 
-static const char *const sysadmin_perms[] = {"user.read", "user.manage", "calendar.manage", NULL};
+static const char *const sysadmin_perms[] = {"user.read", "user.manage", "calendar.manage",
+                                             "dictionary.manage", NULL};
 static const char *const secadmin_perms[] = {"user.read", "role.read", "role.manage", NULL};
 static const char *const auditor_perms[] = {"audit.read", NULL};
 static const char *const staff_perms[] = {"unit.read",  "unit.write",  "region.read",  "grid.read",

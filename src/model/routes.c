@@ -4,11 +4,13 @@
 
 #include <stdint.h>
 
+#include "engine/attachment.h"
+#include "engine/engine.h"
+#include "engine/workflow.h"
 #include "modules/calendar/calendar_api.h"
 #include "modules/region/grid.h"
 #include "modules/person/person.h"
 #include "modules/region/region.h"
-#include "modules/unit/unit.h"
 #include "server/audit.h"
 #include "server/auth_api.h"
 #include "server/system_api.h"
@@ -40,27 +42,10 @@ static const struct param_def user_params[] = {
     {.name = NULL},
 };
 
-static const struct param_def unit_params[] = {
-    PAGE_PARAMS,
-    {.name = "region_code", .type = PARAM_REGION, .label = "所属区划"},
-    {.name = "kind", .type = PARAM_STR, .label = "单位类别"},
-    {.name = "q", .type = PARAM_STR, .label = "关键字"},
-    {.name = NULL},
-};
-
 static const struct param_def region_params[] = {
     {.name = "q", .type = PARAM_STR, .label = "关键字"},
     {.name = "level", .type = PARAM_INT, .label = "层级", .min = 1, .max = 5},
     {.name = "limit", .type = PARAM_INT, .label = "条数", .min = 1, .max = 50},
-    {.name = NULL},
-};
-
-/* region_code is text here: codes below cities without counties (东莞 441900003001) do not
- * pass PARAM_REGION's nesting rule; the handler checks the shape */
-static const struct param_def grid_params[] = {
-    PAGE_PARAMS,
-    {.name = "region_code", .type = PARAM_STR, .label = "所属区划"},
-    {.name = "q", .type = PARAM_STR, .label = "关键字"},
     {.name = NULL},
 };
 
@@ -163,30 +148,6 @@ const struct route routes[] = {
      .query = audit_params},
 
     {.method = "GET",
-     .pattern = "/api/v1/units",
-     .handler = unit_list,
-     .perm = "unit.read",
-     .query = unit_params},
-    {.method = "POST",
-     .pattern = "/api/v1/units",
-     .handler = unit_create,
-     .perm = "unit.write",
-     .flags = WRITE_JSON,
-     .action = "unit.create"},
-    {.method = "GET",
-     .pattern = "/api/v1/units/{id}",
-     .handler = unit_get,
-     .perm = "unit.read",
-     .scope_table = "unit"},
-    {.method = "PATCH",
-     .pattern = "/api/v1/units/{id}",
-     .handler = unit_update,
-     .perm = "unit.write",
-     .flags = WRITE_JSON,
-     .action = "unit.update",
-     .scope_table = "unit"},
-
-    {.method = "GET",
      .pattern = "/api/v1/region",
      .handler = region_search,
      .perm = "region.read",
@@ -199,29 +160,6 @@ const struct route routes[] = {
      .pattern = "/api/v1/region/{code}/children",
      .handler = region_children,
      .perm = "region.read"},
-    {.method = "GET",
-     .pattern = "/api/v1/grids",
-     .handler = grid_list,
-     .perm = "grid.read",
-     .query = grid_params},
-    {.method = "POST",
-     .pattern = "/api/v1/grids",
-     .handler = grid_create,
-     .perm = "grid.write",
-     .flags = WRITE_JSON,
-     .action = "grid.create"},
-    {.method = "GET",
-     .pattern = "/api/v1/grids/{id}",
-     .handler = grid_get,
-     .perm = "grid.read",
-     .scope_table = "grid"},
-    {.method = "PATCH",
-     .pattern = "/api/v1/grids/{id}",
-     .handler = grid_update,
-     .perm = "grid.write",
-     .flags = WRITE_JSON,
-     .action = "grid.update",
-     .scope_table = "grid"},
     /* region routes (modules/region) */
     {.method = "GET",
      .pattern = "/api/v1/calendar",
@@ -296,6 +234,39 @@ const struct route routes[] = {
      .perm = "person.read",
      .scope_table = "person"},
     /* person routes (modules/person) */
+    {.method = "GET", .pattern = "/api/v1/meta", .handler = engine_meta},
+    {.method = "POST",
+     .pattern = "/api/v1/dictionary/{enum}",
+     .handler = engine_dictionary_add,
+     .perm = "dictionary.manage",
+     .flags = WRITE_JSON,
+     .action = "dictionary.add"},
+    {.method = "GET", .pattern = "/api/v1/openapi.json", .handler = engine_openapi},
+    /* engine routes (meta, openapi) */
+    {.method = "GET", .pattern = "/api/v1/todo", .handler = workflow_todo},
+    {.method = "GET",
+     .pattern = "/api/v1/notices",
+     .handler = notices_list,
+     .query = (const struct param_def[]){PAGE_PARAMS,
+                                         {.name = "unread", .type = PARAM_BOOL, .label = "仅未读"},
+                                         {.name = NULL}}},
+    {.method = "POST",
+     .pattern = "/api/v1/notices/{id}/read",
+     .handler = notices_read,
+     .flags = ROUTE_WRITE,
+     .action = "notice.read"},
+    /* workflow routes (engine/workflow) */
+    {.method = "PUT",
+     .pattern = "/api/v1/attachment",
+     .handler = attachment_put,
+     .flags = ROUTE_WRITE | ROUTE_UPLOAD,
+     .action = "attachment.upload",
+     .query = (const struct param_def[]){{.name = "filename", .type = PARAM_STR, .label = "文件名"},
+                                         {.name = NULL}},
+     .body_limit = ATTACHMENT_DEFAULT_LIMIT},
+    {.method = "GET", .pattern = "/api/v1/attachment/{id}", .handler = attachment_get},
+    {.method = "GET", .pattern = "/api/v1/attachment/{id}/info", .handler = attachment_info},
+    /* attachment routes (engine/attachment) */
 
     {.method = "POST",
      .pattern = "/api/v1/test/clock",

@@ -192,7 +192,7 @@ static enum err run_handler(struct req *r)
             db_rollback(r->db);
             continue;
         }
-        if (e) {
+        if (e || r->rollback_only) {
             db_rollback(r->db);
             return e;
         }

@@ -25,6 +25,7 @@
 #include "server/metrics.h"
 #include "server/msg.h"
 #include "server/reply.h"
+#include "server/router.h"
 #include "server/server.h"
 
 /* The console is served by this server; style-src allows the inline style attributes
@@ -101,6 +102,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
     r->t0_us = clock_mono_us();
     r->now = clock_now();
     r->route_index = -1;
+    r->body_cap = srv->cfg->body_cap;
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     if (!r->method || !r->path) {
@@ -117,6 +119,8 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 static void req_free(struct req *r)
 {
     atomic_fetch_sub(&r->srv->inflight, 1);
+    if (r->file_open)
+        close(r->file_fd);
     json_decref(r->json);
     json_decref(r->query);
     sbuf_release(&r->body);
@@ -125,10 +129,22 @@ static void req_free(struct req *r)
     free(r);
 }
 
+/* The answer's body: the file reply_file_take left (libmicrohttpd then owns and closes the
+ * descriptor), unless an error answer replaced it; else the buffer. */
+static struct MHD_Response *response_of(struct req *r)
+{
+    if (r->file_open && r->status == r->file_status) {
+        struct MHD_Response *resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+        if (resp)
+            r->file_open = false;
+        return resp;
+    }
+    return MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_MUST_COPY);
+}
+
 static enum MHD_Result queue(struct req *r)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp = response_of(r);
     if (!resp)
         return MHD_NO;
     if (r->status != 204)
@@ -150,6 +166,25 @@ static enum MHD_Result queue(struct req *r)
     return ret;
 }
 
+/* The body cap of this request, known before any byte of the body: the route's own limit
+ * (uploads: the configured upload limit first), else the server's. */
+static void body_cap_choose(struct req *r)
+{
+    const struct config *cfg = r->srv->cfg;
+    struct route_match m;
+    if (router_match(r->srv->routes, r->method, r->path, cfg->test_mode, &r->arena, &m) != ERR_OK)
+        return;
+    const struct route *rt = &r->srv->routes[m.index];
+    size_t cap = rt->body_limit;
+    if ((rt->flags & ROUTE_UPLOAD) && cfg->upload_cap)
+        cap = cfg->upload_cap;
+    if (cap && cap != r->body_cap) {
+        r->body_cap = cap;
+        sbuf_release(&r->body); /* still empty: nothing was read yet */
+        sbuf_init(&r->body, cap);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -161,9 +196,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        body_cap_choose(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
-        if (cl && parse_int64(cl, &n) && (uint64_t)n > srv->cfg->body_cap) {
+        if (cl && parse_int64(cl, &n) && (uint64_t)n > r->body_cap) {
             /* Decided now, before reading: answering on the first call closes the
              * connection, which is what an oversized upload deserves. */
             r->body_too_large = true;
@@ -173,7 +209,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (r->body.len + *upload_data_size > srv->cfg->body_cap) {
+        if (r->body.len + *upload_data_size > r->body_cap) {
             /* A chunked body past the cap: cut the connection off. */
             r->body_too_large = true;
             return MHD_NO;

@@ -7,10 +7,13 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "engine/workflow.h"
 #include "server/accounts.h"
 #include "server/audit.h"
 #include "server/log.h"
 #include "server/server.h"
+
+#define JOBS_PERIOD 60 /* seconds between runs when no deadline falls due sooner */
 
 struct jobs {
     struct server *srv;
@@ -70,12 +73,30 @@ static enum err run_tx(struct db_conn *c, void *ctx)
     return e;
 }
 
-enum err jobs_run_once(struct db_conn *c, int *disabled)
+enum err jobs_run_all(struct db_conn *c, int *disabled, int *notices)
 {
     struct run_ctx rc = {0};
     enum err e = db_tx_run(c, run_tx, &rc);
     *disabled = rc.disabled;
-    return e;
+    /* the deadline job runs in its own transaction: the accounts' work stands on its own */
+    enum err we = workflow_jobs_run(c, clock_now(), notices);
+    return e ? e : we;
+}
+
+enum err jobs_run_once(struct db_conn *c, int *disabled)
+{
+    int notices = 0;
+    return jobs_run_all(c, disabled, &notices);
+}
+
+/* Seconds until the next run: a minute, or less when a deadline falls due sooner (the
+ * due-soon or due time of a running clock, on the process clock with its test offset). */
+static int64_t next_wait(struct db_conn *c)
+{
+    int64_t now = clock_now(), when = 0;
+    if (workflow_next_due(c, now, &when) || !when || when - now >= JOBS_PERIOD)
+        return JOBS_PERIOD;
+    return when - now < 1 ? 1 : when - now;
 }
 
 static void *loop(void *arg)
@@ -85,10 +106,13 @@ static void *loop(void *arg)
     while (!j->stop) {
         pthread_mutex_unlock(&j->lock);
         struct db_conn *c;
-        int disabled = 0;
+        int disabled = 0, notices = 0;
+        int64_t wait = JOBS_PERIOD;
         enum err e = db_conn_get(j->srv->db, &c);
         if (!e)
-            e = jobs_run_once(c, &disabled);
+            e = jobs_run_all(c, &disabled, &notices);
+        if (!e)
+            wait = next_wait(c);
         if (e)
             log_event("jobs", "a background job failed; it runs again in a minute");
         else if (disabled) {
@@ -96,10 +120,15 @@ static void *loop(void *arg)
             snprintf(msg, sizeof(msg), "disabled %d account(s) unused for 90 days", disabled);
             log_event("jobs", msg);
         }
+        if (!e && notices) {
+            char msg[80];
+            snprintf(msg, sizeof(msg), "wrote %d deadline notice(s)", notices);
+            log_event("jobs", msg);
+        }
         pthread_mutex_lock(&j->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 60;
+        until.tv_sec += (time_t)wait;
         while (!j->stop && pthread_cond_timedwait(&j->wake, &j->lock, &until) == 0)
             ;
     }

@@ -117,6 +117,34 @@ static const struct field_msg field_msgs[] = {
     {"recovery_code_wrong", "%s错误或已使用过"},
     {"totp_one_of", "%s和动态验证码只能填写其中一项"},
     /* two-factor field messages */
+    {"single_line", "%s只能是一行文字"},
+    {"pattern_mismatch", "%s的格式不正确"},
+    {"too_many", "%s的项数过多"},
+    {"invalid_tag", "%s中的每个标签应为1至20个字，且不含逗号、顿号和引号"},
+    {"invalid_geo", "%s应为经纬度 {\"lng\":经度,\"lat\":纬度}，经度-180至180，纬度-90至90"},
+    {"type_number", "%s应为数字"},
+    {"too_many_decimals", "%s的小数位数过多"},
+    {"invalid_datetime", "%s应为带时区的时间，如 2026-11-29T08:00:00+08:00"},
+    {"unknown_filter", "不能按%s筛选"},
+    {"unknown_sort", "%s中有不能排序的字段"},
+    {"keyset_sort", "%s（after）只能在按编号、创建时间或更新时间排序时使用"},
+    {"read_only", "%s由系统维护，不能填写"},
+    {"invalid_code", "%s只能由小写字母、数字和下划线组成"},
+    /* engine field messages */
+    /* workflow field messages */
+    {"invalid_filename",
+     "%s不合法：不能为空、不能以点开头、不能含“..”、控制字符或方向控制字符，最长200字节"},
+    {"attachment_unknown", "%s中有不存在或无权使用的附件，请重新上传"},
+    {"attachment_too_many", "%s的附件数量超过上限"},
+    /* attachment field messages */
+    {"unknown_column", "不认识的列标题：%s"},
+    {"duplicate_column", "列标题重复：%s"},
+    {"no_header", "第%s列有内容但没有列标题"},
+    {"ambiguous_ref", "%s按名称对应多条记录，请改填编号"},
+    {"import_datetime", "%s应为北京时间，如 2026-11-29 08:00:00"},
+    {"import_geo", "%s应为“经度,纬度”，如 116.397128,39.916527"},
+    {"import_boolean", "%s应为“是”或“否”"},
+    /* export/import field messages */
     {NULL, NULL},
 };
 
@@ -172,6 +200,40 @@ static const struct text_msg text_msgs[] = {
     {"totp_required", "您的角色要求登录时使用动态验证码，不能停用"},
     {"totp_session_only", "动态验证码只能在登录会话中设置，不能使用访问令牌"},
     /* two-factor messages */
+    {"version_conflict", "数据已被他人修改，请刷新后重试"},
+    {"unique_conflict", "填写的内容与已有记录重复"},
+    {"delete_referenced", "该记录仍被其他数据引用，不能删除"},
+    {"restore_conflict", "恢复后将与现有记录重复，请先修改现有记录"},
+    {"not_deleted", "该记录不存在或未被删除"},
+    {"enum_not_extendable", "该字典不允许增加代码"},
+    /* engine messages */
+    {"workflow_created", "创建"},
+    {"workflow_unknown_action", "该记录没有此操作"},
+    {"workflow_forbidden", "您没有执行此操作的权限"},
+    {"workflow_out_of_scope", "该记录不在您执行此操作的管辖范围内"},
+    {"workflow_wrong_state", "当前状态下不能执行此操作，当前状态："},
+    {"workflow_stale", "记录已被他人修改，请刷新后重试"},
+    {"workflow_clock_not_running", "未在计时，不能执行此操作"},
+    {"workflow_clock_not_paused", "未处于中止计时状态，不能恢复计时"},
+    {"workflow_clock_extended", "已延期过一次，不能再次延期"},
+    {"workflow_version_label", "版本号"},
+    {"workflow_comment_label", "备注"},
+    {"workflow_notice_due_soon", "即将到期"},
+    {"workflow_notice_overdue", "已超期"},
+    /* workflow messages */
+    {"attachment_empty", "上传的文件为空"},
+    {"attachment_type_refused",
+     "文件类型不受支持：只能上传图片（JPEG、PNG、GIF、WebP、BMP）、PDF、Office 文档（Word、Excel、"
+     "PowerPoint、OpenDocument）和纯文本或 CSV 文件；可执行文件、网页、脚本和压缩包不能上传"},
+    {"attachment_multipart", "请直接以请求体上传文件内容（PUT），不支持 multipart 表单"},
+    /* attachment messages */
+    {"export_too_many", "导出的行数超过100万行的上限，请缩小筛选范围后分批导出"},
+    {"import_has_errors", "导入文件有错误，未导入任何数据"},
+    {"import_empty", "导入文件中没有数据行（第1行应为列标题）"},
+    {"import_too_many_rows", "导入文件超过10000行的上限，请分批导入"},
+    {"import_bad_type", "导入文件应为 XLSX 工作簿或 CSV 文件（UTF-8 或 GB18030 编码）"},
+    {"import_bad_file", "导入文件无法读取"},
+    /* export/import messages */
     {NULL, NULL},
 };
 

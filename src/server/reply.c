@@ -52,10 +52,13 @@ void reply_header(struct req *r, const char *name, const char *value)
 void reply_error(struct req *r, enum err e)
 {
     json_t *details = json_array();
-    for (size_t i = 0; i < r->nerrors; i++)
-        json_array_append_new(details,
-                              json_pack("{s:s, s:s, s:s}", "field", r->errors[i].field, "code",
-                                        r->errors[i].code, "message", r->errors[i].message));
+    for (size_t i = 0; i < r->nerrors; i++) {
+        json_t *d = json_pack("{s:s, s:s, s:s}", "field", r->errors[i].field, "code",
+                              r->errors[i].code, "message", r->errors[i].message);
+        if (d && r->errors[i].row)
+            json_object_set_new(d, "row", json_integer(r->errors[i].row));
+        json_array_append_new(details, d);
+    }
     const char *message = r->message;
     if (!message && e == ERR_INVALID && r->nerrors) {
         struct sbuf sb;

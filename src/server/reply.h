@@ -46,6 +46,13 @@ void query_page(struct req *r, int64_t default_size, int64_t *page, int64_t *siz
 /* Answers {"items":[…],"total","page","page_size"} (takes items). */
 enum err reply_page_take(struct req *r, json_t *items, int64_t total, int64_t page, int64_t size);
 
+/* Answers status with the contents of the open file fd (size bytes from its start),
+ * taking ownership of fd (closed after sending, or now on failure). filename (may be
+ * NULL) is sent as Content-Disposition: attachment with an RFC 5987 UTF-8 name.
+ * (server/reply_file.c) */
+enum err reply_file_take(struct req *r, int status, int fd, uint64_t size, const char *content_type,
+                         const char *filename);
+
 /* JSON values for common types: ids as strings, times as RFC 3339 UTC (null for 0). */
 json_t *json_id(int64_t id);
 json_t *json_time(int64_t t);

@@ -18,6 +18,7 @@
 
 struct req;
 struct server;
+struct entity;
 struct MHD_Connection;
 
 typedef enum err (*handler_fn)(struct req *r);
@@ -30,6 +31,8 @@ enum route_flags {
     ROUTE_SELF_TX = 1 << 4,   /* runs its own short transactions and writes its own audit
                                  records (slow password hashing must not hold the lock) */
     ROUTE_RAW = 1 << 5,       /* answers text, not JSON (metrics) */
+    ROUTE_UPLOAD = 1 << 6,    /* a raw file body: its cap is the server's upload limit
+                                 (config upload_cap) when set, else body_limit */
 };
 
 /* A typed query-string parameter. */
@@ -54,6 +57,8 @@ struct route {
     const char *action;            /* audit action for writes, e.g. "unit.update" */
     const char *scope_table;       /* table whose row {id} must lie in the caller's scope */
     const struct param_def *query; /* accepted query parameters, {0}-terminated */
+    const struct entity *entity;   /* generated entity routes: the entity served */
+    size_t body_limit;             /* bytes a body may have (0: the server's limit) */
 };
 
 enum auth_kind { AUTH_NONE = 0, AUTH_SESSION, AUTH_TOKEN };
@@ -95,6 +100,7 @@ struct field_error {
     const char *field;
     const char *code;
     const char *message;
+    int row; /* an imported file's row (header = 1); 0: not from an import */
 };
 
 struct header {
@@ -133,6 +139,14 @@ struct req {
     struct field_error *errors;
     size_t nerrors, errors_cap;
     const char *message; /* overrides the error's default message */
+    bool rollback_only;  /* a write route's work is rolled back even on success (dry runs) */
+    /* A file answer (reply_file_take): sent instead of out while status is still
+     * file_status; the request owns file_fd until the answer is queued. */
+    bool file_open;
+    int file_fd;
+    uint64_t file_size;
+    int file_status;
+    size_t body_cap;     /* the cap chosen for this request's body (route or server) */
     enum err status_err; /* the error being answered, for the refusal's audit record */
 
     /* What the audit record says about this request. */

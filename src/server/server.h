@@ -20,6 +20,8 @@ struct config {
     int port;
     int threads;               /* worker threads; 0: one per core */
     size_t body_cap;           /* bytes; larger bodies get 413 */
+    size_t upload_cap;         /* SHEGONG_ATTACHMENT_LIMIT: the body cap of ROUTE_UPLOAD
+                                  routes (0: the route's body_limit) */
     unsigned conn_limit;       /* open connections in all */
     unsigned per_ip_limit;     /* open connections per client address */
     unsigned conn_timeout_s;   /* idle connection timeout */

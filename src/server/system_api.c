@@ -38,11 +38,12 @@ enum err system_test_clock(struct req *r)
 
 enum err system_test_jobs(struct req *r)
 {
-    int disabled = 0;
-    enum err e = jobs_run_once(r->db, &disabled);
+    int disabled = 0, notices = 0;
+    enum err e = jobs_run_all(r->db, &disabled, &notices);
     if (e)
         return e;
-    return reply_json_take(r, 200, json_pack("{s:i}", "disabled", disabled));
+    return reply_json_take(r, 200,
+                           json_pack("{s:i, s:i}", "disabled", disabled, "notices", notices));
 }
 
 enum err system_test_audit_fail(struct req *r)

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, assertError, assertInvalid } from './lib/server.mjs';
+import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
 let alice, aud;
@@ -10,13 +11,14 @@ const units = [];
 
 before(async () => {
   await s.start();
+  seedRegions(s); // direct SQL: writes no audit records
   // the CLI writes records 1-4: user.create and role.grant for each
   s.addUser('alice', 'staff', '110105000000');
   s.addUser('aud', 'auditor', '110000000000');
   alice = await s.login('alice');
   aud = await s.login('aud');
   for (const name of ['甲单位', '乙单位', '丙单位']) {
-    const r = await alice.post('/api/v1/units', { name, kind: 'department', region_code: '110105000000' });
+    const r = await alice.post('/api/v1/unit', { name, kind: 'department', region_code: '110105000000' });
     assert.equal(r.status, 201, r.text);
     units.push(r.body);
   }
@@ -42,8 +44,9 @@ test('a creation is recorded with its actor and object', async () => {
 });
 
 test('an update is recorded with the fields it changed', async () => {
-  const p = await alice.patch(`/api/v1/units/${units[1].id}`, { contact: '010-1' });
+  const p = await alice.patch(`/api/v1/unit/${units[1].id}`, { contact: '010-1', version: units[1].version });
   assert.equal(p.status, 200, p.text);
+  assert.equal(p.body.version, units[1].version + 1);
   const r = await aud.get(`/api/v1/audit?action=unit.update&object_type=unit&object_id=${units[1].id}`);
   assert.equal(r.body.total, 1, r.text);
   assert.deepEqual(JSON.parse(r.body.items[0].detail), { fields: ['contact'] });
@@ -95,6 +98,17 @@ test('the list filters by time (Unix seconds)', async () => {
   assert.equal(to.body.total, 0, to.text);
   const around = await aud.get(`/api/v1/audit?from=${at - 3600}&to=${at + 3600}`);
   assert.ok(around.body.total >= 1, around.text);
+});
+
+test('a delete and a restore are recorded', async () => {
+  const del = await alice.del(`/api/v1/unit/${units[0].id}`);
+  assert.equal(del.status, 204, del.text);
+  const res = await alice.post(`/api/v1/unit/${units[0].id}/restore`);
+  assert.equal(res.status, 200, res.text);
+  const r = await aud.get(`/api/v1/audit?object_type=unit&object_id=${units[0].id}`);
+  assert.deepEqual(r.body.items.map((i) => [i.action, i.username, i.result]),
+    [['unit.restore', 'alice', 'success'], ['unit.delete', 'alice', 'success'], ['unit.create', 'alice', 'success']], r.text);
+  assert.equal(r.body.items[1].request_id, del.headers.get('x-request-id'));
 });
 
 test('`shegong check` passes on an intact chain', async () => {

@@ -2,10 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, PASSWORD, assertError } from './lib/server.mjs';
+import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
 before(async () => {
   await s.start();
+  seedRegions(s);
   s.addUser('alice', 'staff', '110105000000');
 });
 after(async () => { await s.stop(); s.cleanup(); });
@@ -43,11 +45,11 @@ test('me, then logout ends the session', async () => {
 
 test('a cookie-authenticated write without the CSRF header is refused', async () => {
   const sess = await s.login('alice');
-  const r = await sess.post('/api/v1/units', { name: '测试单位', kind: 'department', region_code: '110105000000' }, { csrf: false });
+  const r = await sess.post('/api/v1/unit', { name: '测试单位', kind: 'department', region_code: '110105000000' }, { csrf: false });
   assertError(r, 403, 'csrf_failed');
-  const wrong = await sess.post('/api/v1/units', { name: '测试单位', kind: 'department', region_code: '110105000000' },
+  const wrong = await sess.post('/api/v1/unit', { name: '测试单位', kind: 'department', region_code: '110105000000' },
     { headers: { 'X-CSRF-Token': 'f'.repeat(64) }, csrf: false });
   assertError(wrong, 403, 'csrf_failed');
-  const ok = await sess.post('/api/v1/units', { name: '测试单位', kind: 'department', region_code: '110105000000' });
+  const ok = await sess.post('/api/v1/unit', { name: '测试单位', kind: 'department', region_code: '110105000000' });
   assert.equal(ok.status, 201, ok.text);
 });

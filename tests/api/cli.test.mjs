@@ -144,7 +144,7 @@ test('`demo` loads six accounts once and keeps their passwords in a private file
   try {
     const chaoyang = rows.find((m) => m[1] === 'chaoyang');
     const sess = await s.login('chaoyang', chaoyang[2]);
-    const units = await sess.get('/api/v1/units');
+    const units = await sess.get('/api/v1/unit');
     assert.equal(units.status, 200);
     assert.equal(units.body.total, 6, units.text);
   } finally {

@@ -379,50 +379,50 @@ test('import regions: help, and a clear error when the package is not found', as
 const grid = {};
 
 test('grids: create under a village in scope; list, read and change them', async () => {
-  const a = await sess.jianwai.post('/api/v1/grids', { name: '第一网格', code: 'JW-01', region_code: VILLAGE, households: 320, population: 870 });
+  const a = await sess.jianwai.post('/api/v1/grid', { name: '第一网格', code: 'JW-01', region_code: VILLAGE, households: 320, population: 870 });
   assert.equal(a.status, 201, a.text);
   assert.match(a.body.id, /^\d+$/);
-  assert.equal(a.body.region_name, '北京市/朝阳区/建外街道/南郎家园社区居委会');
+  assert.equal(a.body.region_code_label, '北京市/朝阳区/建外街道/南郎家园社区居委会');
   assert.deepEqual([a.body.name, a.body.code, a.body.region_code, a.body.households, a.body.population],
     ['第一网格', 'JW-01', VILLAGE, 320, 870]);
   grid.a = a.body;
-  const b = await sess.chaoyang.post('/api/v1/grids', { name: '第一网格', region_code: SIBLING_VILLAGE });
+  const b = await sess.chaoyang.post('/api/v1/grid', { name: '第一网格', region_code: SIBLING_VILLAGE });
   assert.equal(b.status, 201, b.text);
   assert.equal(b.body.code, null);
   assert.equal(b.body.households, 0);
   grid.b = b.body;
-  const dg = await sess.guangdong.post('/api/v1/grids', { name: '岗贝一网格', region_code: DONGGUAN_VILLAGE, population: 1200 });
+  const dg = await sess.guangdong.post('/api/v1/grid', { name: '岗贝一网格', region_code: DONGGUAN_VILLAGE, population: 1200 });
   assert.equal(dg.status, 201, dg.text);
-  assert.equal(dg.body.region_name, '广东省/东莞市/东城街道/岗贝社区居民委员会');
+  assert.equal(dg.body.region_code_label, '广东省/东莞市/东城街道/岗贝社区居民委员会');
   grid.dg = dg.body;
 
-  const county = await sess.chaoyang.get('/api/v1/grids');
+  const county = await sess.chaoyang.get('/api/v1/grid');
   assert.equal(county.status, 200, county.text);
   assert.deepEqual(county.body.items.map((g) => g.id).sort(), [grid.a.id, grid.b.id].sort());
   assert.equal(county.body.total, 2);
-  const street = await sess.jianwai.get('/api/v1/grids');
+  const street = await sess.jianwai.get('/api/v1/grid');
   assert.deepEqual(street.body.items.map((g) => g.id), [grid.a.id]);
-  const byRegion = await sess.chaoyang.get(`/api/v1/grids?region_code=${STREET}`);
+  const byRegion = await sess.chaoyang.get(`/api/v1/grid?region_code=${STREET}`);
   assert.deepEqual(byRegion.body.items.map((g) => g.id), [grid.a.id]);
-  const byText = await sess.chaoyang.get(`/api/v1/grids?q=${encodeURIComponent('JW-')}`);
+  const byText = await sess.chaoyang.get(`/api/v1/grid?q=${encodeURIComponent('JW-')}`);
   assert.deepEqual(byText.body.items.map((g) => g.id), [grid.a.id]);
-  const paged = await sess.chaoyang.get('/api/v1/grids?page=2&page_size=1');
+  const paged = await sess.chaoyang.get('/api/v1/grid?page=2&size=1');
   assert.equal(paged.body.items.length, 1);
   assert.equal(paged.body.total, 2);
-  const dgList = await sess.guangdong.get(`/api/v1/grids?region_code=${DONGGUAN_VILLAGE}`);
+  const dgList = await sess.guangdong.get(`/api/v1/grid?region_code=${DONGGUAN_VILLAGE}`);
   assert.deepEqual(dgList.body.items.map((g) => g.id), [grid.dg.id]);
-  assertInvalid(await sess.chaoyang.get('/api/v1/grids?region_code=1101'), [['region_code', 'invalid_region']]);
+  assertInvalid(await sess.chaoyang.get('/api/v1/grid?region_code=1101'), [['region_code', 'invalid_region']]);
 
-  const got = await sess.chaoyang.get(`/api/v1/grids/${grid.a.id}`);
+  const got = await sess.chaoyang.get(`/api/v1/grid/${grid.a.id}`);
   assert.equal(got.status, 200, got.text);
   assert.equal(got.body.name, '第一网格');
 
-  const up = await sess.jianwai.patch(`/api/v1/grids/${grid.a.id}`, { name: '建外第一网格', households: 330, code: '' });
+  const up = await sess.jianwai.patch(`/api/v1/grid/${grid.a.id}`, { name: '建外第一网格', households: 330, code: '', version: 1 });
   assert.equal(up.status, 200, up.text);
   assert.deepEqual([up.body.name, up.body.households, up.body.population, up.body.code], ['建外第一网格', 330, 870, null]);
-  const moved = await sess.chaoyang.patch(`/api/v1/grids/${grid.a.id}`, { region_code: '110105001025' });
+  const moved = await sess.chaoyang.patch(`/api/v1/grid/${grid.a.id}`, { region_code: '110105001025', version: 2 });
   assert.equal(moved.status, 200, moved.text);
-  assert.equal(moved.body.region_name, '北京市/朝阳区/建外街道/北郎家园社区居委会');
+  assert.equal(moved.body.region_code_label, '北京市/朝阳区/建外街道/北郎家园社区居委会');
 
   const audit = s.sqlite(`SELECT action, object_id, detail FROM audit_log WHERE object_type = 'grid' AND result = 'success' ORDER BY seq;`).stdout.trim().split('\n');
   assert.deepEqual(audit.map((l) => l.split('|')[0]), ['grid.create', 'grid.create', 'grid.create', 'grid.update', 'grid.update']);
@@ -430,12 +430,12 @@ test('grids: create under a village in scope; list, read and change them', async
 });
 
 test('grids: every mistake is named, scope is enforced', async () => {
-  const post = (who, body) => sess[who].post('/api/v1/grids', body);
+  const post = (who, body) => sess[who].post('/api/v1/grid', body);
   assertInvalid(await post('chaoyang', {}), [['name', 'required'], ['region_code', 'required']]);
   assertInvalid(await post('chaoyang', { name: 'x', region_code: VILLAGE, households: -1, population: 'many', worker: '张三' }),
     [['worker', 'unknown_field'], ['households', 'out_of_range'], ['population', 'type_integer']]);
   assertInvalid(await post('chaoyang', { name: 'x', region_code: STREET }), [['region_code', 'region_not_village']]);
-  assertInvalid(await post('chaoyang', { name: 'x', region_code: '110105001999' }), [['region_code', 'not_found']]);
+  assertInvalid(await post('chaoyang', { name: 'x', region_code: '110105001999' }), [['region_code', 'region_not_found']]);
   assertInvalid(await post('chaoyang', { name: 'x', region_code: '1101' }), [['region_code', 'invalid_region']]);
   assertInvalid(await post('chaoyang', { name: 'x'.repeat(51), region_code: VILLAGE }), [['name', 'too_long']]);
   // the same name in the same community is taken; in another one it is fine
@@ -443,18 +443,18 @@ test('grids: every mistake is named, scope is enforced', async () => {
   // outside the scope: forbidden to create, not found to read or change
   assertInvalid(await post('jianwai', { name: 'x', region_code: SIBLING_VILLAGE }), [['region_code', 'out_of_scope']], 403, 'forbidden');
   assertInvalid(await post('chaoyang', { name: 'x', region_code: DONGGUAN_VILLAGE }), [['region_code', 'out_of_scope']], 403, 'forbidden');
-  assertError(await sess.jianwai.get(`/api/v1/grids/${grid.b.id}`), 404, 'not_found');
-  assertError(await sess.haidian.get(`/api/v1/grids/${grid.a.id}`), 404, 'not_found');
-  assertError(await sess.jianwai.patch(`/api/v1/grids/${grid.b.id}`, { name: '改' }), 404, 'not_found');
-  assertError(await sess.chaoyang.get('/api/v1/grids/999999'), 404, 'not_found');
-  assertInvalid(await sess.jianwai.patch(`/api/v1/grids/${grid.a.id}`, { region_code: SIBLING_VILLAGE }), [['region_code', 'out_of_scope']], 403, 'forbidden');
-  assertInvalid(await sess.jianwai.patch(`/api/v1/grids/${grid.a.id}`, { name: '' }), [['name', 'required']]);
+  assertError(await sess.jianwai.get(`/api/v1/grid/${grid.b.id}`), 404, 'not_found');
+  assertError(await sess.haidian.get(`/api/v1/grid/${grid.a.id}`), 404, 'not_found');
+  assertError(await sess.jianwai.patch(`/api/v1/grid/${grid.b.id}`, { name: '改', version: 1 }), 404, 'not_found');
+  assertError(await sess.chaoyang.get('/api/v1/grid/999999'), 404, 'not_found');
+  assertInvalid(await sess.jianwai.patch(`/api/v1/grid/${grid.a.id}`, { region_code: SIBLING_VILLAGE, version: 3 }), [['region_code', 'out_of_scope']], 403, 'forbidden');
+  assertInvalid(await sess.jianwai.patch(`/api/v1/grid/${grid.a.id}`, { name: '', version: 3 }), [['name', 'required']]);
   // moving into a community where the name is taken
-  const clash = await sess.chaoyang.post('/api/v1/grids', { name: '建外第一网格', region_code: VILLAGE });
+  const clash = await sess.chaoyang.post('/api/v1/grid', { name: '建外第一网格', region_code: VILLAGE });
   assert.equal(clash.status, 201, clash.text);
-  assertInvalid(await sess.chaoyang.patch(`/api/v1/grids/${grid.a.id}`, { region_code: VILLAGE }), [['name', 'taken']], 409, 'conflict');
-  assert.equal((await sess.haidian.get('/api/v1/grids')).body.total, 0);
-  assertError(await sess.aud.get('/api/v1/grids'), 403, 'forbidden');
+  assertInvalid(await sess.chaoyang.patch(`/api/v1/grid/${grid.a.id}`, { region_code: VILLAGE, version: 3 }), [['name', 'taken']], 409, 'conflict');
+  assert.equal((await sess.haidian.get('/api/v1/grid')).body.total, 0);
+  assertError(await sess.aud.get('/api/v1/grid'), 403, 'forbidden');
 });
 
 test('a region that grids still use cannot be removed by an import', async () => {

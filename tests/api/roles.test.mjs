@@ -4,12 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, PASSWORD, assertError, assertInvalid } from './lib/server.mjs';
+import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
 let sys, sec, aud, newbieId;
 
 before(async () => {
   await s.start();
+  seedRegions(s);
   s.addUser('sys', 'sysadmin', '110000000000');
   s.addUser('sec', 'secadmin', '110000000000');
   s.addUser('aud', 'auditor', '110000000000');
@@ -59,7 +61,7 @@ test('the security administrator grants a post', async () => {
   assert.equal(r.body.posts[0].region_code, '110105000000');
   const me = await s.login('newbie');
   assert.deepEqual(me.user.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);
-  assert.equal((await me.get('/api/v1/units')).status, 200);
+  assert.equal((await me.get('/api/v1/unit')).status, 200);
 });
 
 test('the admin roles exclude each other and every business role', async () => {
@@ -98,8 +100,8 @@ test('the auditor reads the audit trail and no accounts', async () => {
 
 test('the admin roles cannot read or write business data', async () => {
   for (const admin of [sys, sec, aud]) {
-    assertError(await admin.get('/api/v1/units'), 403, 'forbidden');
-    assertError(await admin.post('/api/v1/units', { name: '甲', kind: 'other', region_code: '110105000000' }), 403, 'forbidden');
+    assertError(await admin.get('/api/v1/unit'), 403, 'forbidden');
+    assertError(await admin.post('/api/v1/unit', { name: '甲', kind: 'other', region_code: '110105000000' }), 403, 'forbidden');
   }
 });
 
@@ -178,11 +180,11 @@ test('revoking a post takes its permissions away', async () => {
   assertInvalid(await sec.del(`/api/v1/users/${sec.user.id}/roles/${grantId}`), [['role', 'self_grant']]);
   const r = await sec.del(`/api/v1/users/${newbieId}/roles/${grantId}`);
   assert.equal(r.status, 204, r.text);
-  assertError(await user.get('/api/v1/units'), 401, 'unauthenticated');
+  assertError(await user.get('/api/v1/unit'), 401, 'unauthenticated');
   const again = await s.login('newbie', 'Reset-Pass-2027');
   assert.deepEqual(again.user.permissions, []);
   assert.deepEqual(again.user.posts, []);
-  assertError(await again.get('/api/v1/units'), 403, 'forbidden');
+  assertError(await again.get('/api/v1/unit'), 403, 'forbidden');
   assertError(await sec.del(`/api/v1/users/${newbieId}/roles/${grantId}`), 404, 'not_found');
 });
 
@@ -190,11 +192,17 @@ test('the built-in roles are listed with their permissions', async () => {
   const r = await sec.get('/api/v1/roles');
   assert.equal(r.status, 200, r.text);
   const byName = Object.fromEntries(r.body.items.map((i) => [i.name, i]));
-  assert.deepEqual(Object.keys(byName), ['auditor', 'identity_officer', 'secadmin', 'staff', 'sysadmin']);
+  // the test binary (shegong-test) links the specimen fixture (tests/fixture/specimen.c),
+  // whose four roles come on top of the product's own
+  const fixture = ['specimen_clerk', 'specimen_officer', 'specimen_reader', 'specimen_supervisor'];
+  assert.deepEqual(Object.keys(byName).filter((n) => !fixture.includes(n)),
+    ['auditor', 'identity_officer', 'secadmin', 'staff', 'sysadmin']);
+  for (const n of Object.keys(byName).filter((n) => fixture.includes(n)))
+    assert.equal(byName[n].admin_kind, null, `${n} is a business role`);
   assert.deepEqual(byName.identity_officer.permissions, [...byName.staff.permissions, 'person.identity'].sort());
   for (const name of ['sysadmin', 'secadmin', 'auditor', 'identity_officer']) assert.equal(byName[name].requires_2fa, true, name);
   assert.equal(byName.staff.requires_2fa, false);
-  assert.deepEqual(byName.sysadmin.permissions, ['calendar.manage', 'user.manage', 'user.read']);
+  assert.deepEqual(byName.sysadmin.permissions, ['calendar.manage', 'dictionary.manage', 'user.manage', 'user.read']);
   assert.deepEqual(byName.secadmin.permissions, ['role.manage', 'role.read', 'user.read']);
   assert.deepEqual(byName.auditor.permissions, ['audit.read']);
   assert.deepEqual(byName.staff.permissions, ['grid.read', 'grid.write', 'person.read', 'person.write', 'region.read', 'unit.read', 'unit.write']);

@@ -3,12 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, PASSWORD, assertError, openConnection } from './lib/server.mjs';
+import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
 const DAY = 86400;
 
 before(async () => {
   await s.start();
+  seedRegions(s);
   s.addUser('alice', 'staff', '110105000000');
 });
 after(async () => { await s.stop(); s.cleanup(); });
@@ -22,15 +24,16 @@ test('/healthz answers ok', async () => {
 
 test('/metrics counts requests by route pattern, and the database', async () => {
   const sess = await s.login('alice');
-  const u = await sess.post('/api/v1/units', { name: '甲', kind: 'other', region_code: '110105000000' });
-  assert.equal((await sess.get(`/api/v1/units/${u.body.id}`)).status, 200);
+  const u = await sess.post('/api/v1/unit', { name: '甲', kind: 'other', region_code: '110105000000' });
+  assert.equal(u.status, 201, u.text);
+  assert.equal((await sess.get(`/api/v1/unit/${u.body.id}`)).status, 200);
   await s.request('GET', '/healthz');
   const r = await s.request('GET', '/metrics');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   const m = r.text;
   assert.match(m, /^shegong_http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]\d*$/m);
-  assert.match(m, /^shegong_http_requests_total\{method="GET",route="\/api\/v1\/units\/\{id\}",status="200"\} 1$/m);
+  assert.match(m, /^shegong_http_requests_total\{method="GET",route="\/api\/v1\/unit\/\{id\}",status="200"\} 1$/m);
   assert.doesNotMatch(m, new RegExp(u.body.id), 'no concrete ids in labels');
   assert.match(m, /^shegong_http_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="0\.001"\} \d+$/m);
   assert.match(m, /^shegong_http_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="\+Inf"\} [1-9]\d*$/m);
@@ -44,14 +47,14 @@ test('/metrics counts requests by route pattern, and the database', async () => 
 test('the access log has one line per request, with the route pattern and no secrets', async () => {
   const token = s.cli(['user', 'token', 'alice']).stdout.trim();
   const sess = await s.login('alice');
-  const u = await sess.post('/api/v1/units', { name: '乙', kind: 'other', region_code: '110105000000' });
-  const got = await sess.get(`/api/v1/units/${u.body.id}?q=${encodeURIComponent('私密查询')}`);
+  const u = await sess.post('/api/v1/unit', { name: '乙', kind: 'other', region_code: '110105000000' });
+  const got = await sess.get(`/api/v1/unit/${u.body.id}?q=${encodeURIComponent('私密查询')}`);
   const bad = await s.request('POST', '/api/v1/auth/login', { body: { username: 'alice', password: 'Secret-Wrong-77' } });
-  const viaToken = await s.bearer(token).get('/api/v1/units?q=13800138000');
+  const viaToken = await s.bearer(token).get('/api/v1/unit?q=13800138000');
 
   const line = await s.accessLine(got.headers.get('x-request-id'));
   assert.equal(line.method, 'GET');
-  assert.equal(line.route, '/api/v1/units/{id}');
+  assert.equal(line.route, '/api/v1/unit/{id}');
   assert.equal(line.status, 200);
   assert.equal(typeof line.us, 'number');
   assert.equal(line.user_id, sess.user.id);
@@ -59,7 +62,7 @@ test('the access log has one line per request, with the route pattern and no sec
   assert.match(line.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
   const created = await s.accessLine(u.headers.get('x-request-id'));
-  assert.deepEqual([created.method, created.route, created.status], ['POST', '/api/v1/units', 201]);
+  assert.deepEqual([created.method, created.route, created.status], ['POST', '/api/v1/unit', 201]);
   const failed = await s.accessLine(bad.headers.get('x-request-id'));
   assert.deepEqual([failed.route, failed.status], ['/api/v1/auth/login', 401]);
   await s.accessLine(viaToken.headers.get('x-request-id'));

@@ -2,12 +2,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, assertError } from './lib/server.mjs';
+import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
 let token;
 
 before(async () => {
   await s.start();
+  seedRegions(s);
   s.addUser('alice', 'staff', '110105000000');
   s.addUser('bob', 'staff', '110105000000');
   s.addUser('aud', 'auditor', '110000000000');
@@ -43,7 +45,7 @@ test('a bearer token authenticates reads', async () => {
 });
 
 test('a bearer token writes without a CSRF header', async () => {
-  const r = await s.bearer(token).post('/api/v1/units', { name: '令牌创建的单位', kind: 'department', region_code: '110105000000' });
+  const r = await s.bearer(token).post('/api/v1/unit', { name: '令牌创建的单位', kind: 'department', region_code: '110105000000' });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.name, '令牌创建的单位');
 });

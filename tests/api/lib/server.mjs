@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
-export const BIN = process.env.SHEGONG_BIN || new URL('../../../build/shegong', import.meta.url).pathname;
+export const BIN = process.env.SHEGONG_BIN || new URL('../../../build/shegong-test', import.meta.url).pathname;
 export const SANITIZED = process.env.SHEGONG_SANITIZED === '1';
 
 /** A password that satisfies the policy. */

@@ -1,0 +1,60 @@
+/* What the engine's files share and modules do not see: the select list of an entity,
+ * values between JSON, their normalised form and the database. */
+#ifndef SHEGONG_ENGINE_INTERNAL_H
+#define SHEGONG_ENGINE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "engine/engine.h"
+
+/* Standard columns at the start of the select list of a non-reference entity, in this
+ * order; then deleted_at (soft delete), state (workflow), then the fields. */
+enum { COL_ID, COL_VERSION, COL_CREATED, COL_UPDATED, COL_CREATED_BY, COL_UPDATED_BY, COL_NSTD };
+
+/* Where each part sits in the select list of e. */
+struct layout {
+    int deleted; /* -1: none */
+    int state;   /* -1: none */
+    int first;   /* the first field's column */
+};
+void engine_layout(const struct entity *e, struct layout *l);
+/* The select list ("t.id, t.version, ..."). */
+const char *engine_cols(const struct entity *e, struct arena *a);
+/* How many select-list columns a field takes (a ref adds its label). */
+int engine_field_cols(const struct field_def *f);
+bool engine_field_sealed(const struct field_def *f);
+
+/* A client's value for f, checked and normalised (see values.c for the forms); field
+ * errors go on r with the label; *out is NULL then. JSON null is kept as null. */
+enum err engine_value_in(struct req *r, const struct entity *e, const struct field_def *f,
+                         json_t *in, int64_t row_id, json_t **out);
+/* The normalised value of f from row i starting at column col (sealed values opened). */
+enum err engine_value_load(struct req *r, const struct field_def *f, const struct db_rows *rows,
+                           size_t i, int col, json_t **out);
+/* The value as the API shows it, masked when clear is false. */
+enum err engine_value_out(struct req *r, const struct field_def *f, json_t *norm, bool clear,
+                          json_t **out);
+/* The value as a bound database parameter (not for sealed fields). */
+struct db_val engine_value_db(struct req *r, const struct field_def *f, json_t *norm);
+/* Whether a normalised value counts as given (not null, not "", not []). */
+bool engine_value_present(json_t *norm);
+/* A filter value from the query string for f in normalised form (ids, numbers, dates). */
+enum err engine_value_filter(struct req *r, const struct field_def *f, const char *param,
+                             const char *text, json_t **out);
+/* The string a required_when condition compares with. */
+const char *engine_value_text(struct req *r, json_t *norm);
+
+/* Whether an ID-number or phone value may be shown in clear to this view for region. */
+bool engine_view_clear(const struct engine_view *v, const struct entity *e, const char *region);
+bool engine_entity_has_pii(const struct entity *e);
+
+/* The column naming a row in titles (its label field when stored as plain text), or NULL. */
+const char *engine_label_column(const struct entity *e);
+
+/* Renews row id's full-text document from its stored values (ENTITY_FTS only). */
+enum err engine_reindex(struct req *r, const struct entity *e, int64_t id);
+
+/* Parses an RFC 3339 time ("2026-11-29T08:00:00Z", "...+08:00") into Unix seconds. */
+bool engine_parse_time(const char *s, int64_t *out);
+
+#endif

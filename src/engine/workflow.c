@@ -1,0 +1,642 @@
+/* Workflow transitions: the action handler, the history, what a row's JSON says about its
+ * workflow, and the workflow part of /meta. Clocks are in deadline.c, notices and the job
+ * in notices.c, the to-do list in todo.c. */
+#include "engine/internal.h"
+#include "engine/workflow.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/calendar.h"
+#include "core/encode.h"
+#include "core/id.h"
+#include "core/utf8.h"
+#include "engine/deadline.h"
+#include "server/access.h"
+#include "server/msg.h"
+#include "server/reply.h"
+
+#define COMMENT_MAX      500
+#define TEXT_MAX_DEFAULT 200
+#define LONG_MAX_DEFAULT 20000
+
+/* ---- Definitions ------------------------------------------------------------------- */
+
+static const struct state_def *state_of(const struct workflow *w, const char *name)
+{
+    for (const struct state_def *s = w->states; name && s->name; s++)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return NULL;
+}
+
+static const char *state_label(const struct workflow *w, const char *name)
+{
+    const struct state_def *s = state_of(w, name);
+    return s ? s->label : name;
+}
+
+/* Whether t may start from state ("*": any state that is not final). */
+static bool from_matches(const struct workflow *w, const struct transition *t, const char *state)
+{
+    if (strcmp(t->from, "*") == 0) {
+        const struct state_def *s = state_of(w, state);
+        return s && !s->final;
+    }
+    return strcmp(t->from, state) == 0;
+}
+
+static const char *transition_perm(const struct entity *e, const struct transition *t)
+{
+    return t->perm ? t->perm : e->perms.write;
+}
+
+static const char *type_name(enum field_type t)
+{
+    switch (t) {
+    case FT_TEXT:
+        return "text";
+    case FT_LONGTEXT:
+        return "longtext";
+    case FT_INT:
+        return "int";
+    case FT_DECIMAL:
+        return "decimal";
+    case FT_BOOL:
+        return "bool";
+    case FT_DATE:
+        return "date";
+    case FT_DATETIME:
+        return "datetime";
+    case FT_ENUM:
+        return "enum";
+    case FT_REF:
+        return "ref";
+    case FT_MULTI_REF:
+        return "multi_ref";
+    case FT_REGION:
+        return "region";
+    case FT_IDCARD:
+        return "idcard";
+    case FT_USCC:
+        return "uscc";
+    case FT_PHONE:
+        return "phone";
+    case FT_ATTACHMENTS:
+        return "attachments";
+    case FT_TAGS:
+        return "tags";
+    case FT_GEO:
+        return "geo";
+    }
+    return "text";
+}
+
+/* The fields of an action as forms need them. */
+static json_t *fields_json(const struct field_def *fields)
+{
+    json_t *list = json_array();
+    for (const struct field_def *f = fields; list && f && f->name; f++) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label", f->label, "type",
+                              type_name(f->type), "required", (f->flags & FF_REQUIRED) != 0);
+        if (!o)
+            continue;
+        if (f->type == FT_TEXT || f->type == FT_LONGTEXT)
+            json_object_set_new(o, "max",
+                                json_integer(f->max               ? f->max
+                                             : f->type == FT_TEXT ? TEXT_MAX_DEFAULT
+                                                                  : LONG_MAX_DEFAULT));
+        if (f->type == FT_ENUM && f->enum_name)
+            json_object_set_new(o, "enum", json_string(f->enum_name));
+        if (f->type == FT_REF && f->ref)
+            json_object_set_new(o, "ref", json_string(f->ref));
+        if (f->help)
+            json_object_set_new(o, "help", json_string(f->help));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+static json_t *rules_json(const struct deadline_rule *rules)
+{
+    static const char *const ops[] = {"", "start", "stop", "pause", "resume", "extend"};
+    static const char *const units[] = {"", "calendar_days", "working_days", "hours"};
+    json_t *list = json_array();
+    for (const struct deadline_rule *d = rules; list && d && d->name; d++) {
+        json_t *o = json_pack("{s:s, s:s}", "name", d->name, "op", ops[d->op]);
+        if (!o)
+            continue;
+        if (d->label)
+            json_object_set_new(o, "label", json_string(d->label));
+        if (d->op == DL_START || d->op == DL_EXTEND) {
+            json_object_set_new(o, "amount", json_integer(d->amount));
+            json_object_set_new(o, "unit", json_string(units[d->unit]));
+            json_object_set_new(o, "roll_forward", json_boolean(d->roll_forward));
+        }
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+json_t *workflow_meta(const struct entity *e)
+{
+    const struct workflow *w = e->workflow;
+    if (!w)
+        return json_null();
+    json_t *states = json_array();
+    for (const struct state_def *s = w->states; states && s->name; s++)
+        json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "name", s->name, "label",
+                                                s->label, "final", s->final));
+    json_t *transitions = json_array();
+    for (const struct transition *t = w->transitions; transitions && t->action; t++) {
+        const char *perm = transition_perm(e, t);
+        json_array_append_new(
+            transitions, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "from", t->from, "action",
+                                   t->action, "label", t->label, "to", t->to, "perm",
+                                   perm ? json_string(perm) : json_null(), "fields",
+                                   fields_json(t->fields), "deadlines", rules_json(t->deadlines)));
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:i}", "initial", w->initial, "states", states,
+                     "transitions", transitions, "on_create", rules_json(w->on_create),
+                     "supervise_perm",
+                     w->supervise_perm ? json_string(w->supervise_perm) : json_null(),
+                     "due_soon_days", w->due_soon_days ? w->due_soon_days : DEADLINE_SOON_DAYS);
+}
+
+/* ---- History ----------------------------------------------------------------------- */
+
+static enum err history_add(struct req *r, const struct entity *e, int64_t id, const char *action,
+                            const char *from, const char *to, const char *comment, json_t *fields)
+{
+    char *text = fields && json_object_size(fields) ? json_dumps(fields, JSON_COMPACT) : NULL;
+    const char *kept = text ? arena_strdup(&r->arena, text) : NULL;
+    free(text);
+    return db_exec(r->db,
+                   "INSERT INTO workflow_history (id, entity, row_id, action, from_state, "
+                   "to_state, user_id, at, comment, fields) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                   DB_ARGS(DB_I(id_next()), DB_T(e->name), DB_I(id), DB_T(action), DB_T(from),
+                           DB_T(to), r->user.id ? DB_I(r->user.id) : DB_NUL, DB_I(r->now),
+                           DB_T(comment), DB_T(kept)),
+                   NULL);
+}
+
+static const char *action_label(const struct workflow *w, const char *action)
+{
+    if (strcmp(action, "create") == 0)
+        return msg_text("workflow_created");
+    for (const struct transition *t = w->transitions; t->action; t++)
+        if (strcmp(t->action, action) == 0)
+            return t->label;
+    return action;
+}
+
+static enum err history_json(struct req *r, const struct entity *e, int64_t id, json_t **out)
+{
+    struct db_rows rows;
+    enum err err = db_query(r->db, &r->arena,
+                            "SELECT h.action, h.from_state, h.to_state, u.display_name, h.at, "
+                            "h.comment, h.fields FROM workflow_history h "
+                            "LEFT JOIN users u ON u.id = h.user_id "
+                            "WHERE h.entity = $1 AND h.row_id = $2 ORDER BY h.at, h.id",
+                            DB_ARGS(DB_T(e->name), DB_I(id)), &rows);
+    if (err)
+        return err;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < rows.nrows; i++) {
+        const char *action = db_str(&rows, i, 0);
+        const char *fields = db_str(&rows, i, 6);
+        json_t *f = fields ? json_loads(fields, 0, NULL) : NULL;
+        json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "action", action, "label",
+                              action_label(e->workflow, action), "from",
+                              db_str(&rows, i, 1) ? json_string(db_str(&rows, i, 1)) : json_null(),
+                              "to", db_str(&rows, i, 2), "user",
+                              db_str(&rows, i, 3) ? json_string(db_str(&rows, i, 3)) : json_null(),
+                              "at", json_time(db_int(&rows, i, 4)), "comment",
+                              db_str(&rows, i, 5) ? json_string(db_str(&rows, i, 5)) : json_null(),
+                              "fields", f ? f : json_object());
+        json_array_append_new(list, o);
+    }
+    *out = list;
+    return list ? ERR_OK : ERR_NOMEM;
+}
+
+/* ---- Creation and the row's JSON --------------------------------------------------- */
+
+enum err workflow_on_create(struct req *r, const struct entity *e, int64_t id,
+                            const char *region_code)
+{
+    const struct workflow *w = e->workflow;
+    if (!w)
+        return ERR_OK;
+    enum err err = history_add(r, e, id, "create", NULL, w->initial, NULL, NULL);
+    const char *why = NULL;
+    if (!err)
+        err = deadline_apply(r->db, &r->arena, e, id, region_code, w->on_create, r->now, &why);
+    if (err == ERR_CONFLICT && why)
+        r->message = why;
+    return err;
+}
+
+/* Whether r's user may take t on a row of region_code now (the state aside). */
+static enum err may_take(struct req *r, const struct entity *e, const struct transition *t,
+                         const char *region_code, bool *held, bool *in_scope)
+{
+    const char *perm = transition_perm(e, t);
+    *held = perm && access_has(r, perm);
+    *in_scope = false;
+    if (!*held)
+        return ERR_OK;
+    if (!engine_scope_field(e)) {
+        *in_scope = true;
+        return ERR_OK;
+    }
+    struct scope s;
+    enum err err = access_scope(r, perm, &s);
+    if (err)
+        return err;
+    *in_scope = region_code && access_scope_allows(&s, region_code);
+    return ERR_OK;
+}
+
+enum err workflow_detail(struct req *r, const struct entity *e, int64_t id, const char *state,
+                         const char *region_code, json_t *row)
+{
+    const struct workflow *w = e->workflow;
+    if (!w)
+        return ERR_OK;
+    json_object_set_new(row, "state_label", json_string(state_label(w, state)));
+    json_t *history = NULL, *deadlines = NULL;
+    enum err err = history_json(r, e, id, &history);
+    if (!err)
+        err = deadline_list_json(r->db, &r->arena, e, id, r->now, &deadlines);
+    json_t *actions = json_array();
+    for (const struct transition *t = w->transitions; !err && actions && t->action; t++) {
+        if (!state || !from_matches(w, t, state))
+            continue;
+        bool held, in_scope;
+        err = may_take(r, e, t, region_code, &held, &in_scope);
+        if (err || !held || !in_scope)
+            continue;
+        json_array_append_new(actions,
+                              json_pack("{s:s, s:s, s:s, s:s, s:o}", "action", t->action, "label",
+                                        t->label, "to", t->to, "to_label", state_label(w, t->to),
+                                        "fields", fields_json(t->fields)));
+    }
+    if (!err && (!history || !deadlines || !actions))
+        err = ERR_NOMEM;
+    if (err) {
+        json_decref(history);
+        json_decref(deadlines);
+        json_decref(actions);
+        return err;
+    }
+    json_object_set_new(row, "history", history);
+    json_object_set_new(row, "deadlines", deadlines);
+    json_object_set_new(row, "actions", actions);
+    return ERR_OK;
+}
+
+/* ---- Action fields ----------------------------------------------------------------- */
+
+/* One checked action field: its JSON value for the history and its column value. */
+struct taken {
+    const struct field_def *f;
+    struct db_val val;
+};
+
+static bool ref_exists(struct req *r, const struct field_def *f, int64_t id, enum err *err)
+{
+    const struct entity *target = engine_entity(f->ref);
+    if (!target || (target->flags & ENTITY_REFERENCE)) {
+        *err = ERR_INTERNAL; /* registry checks refs; a text-keyed target is not an id */
+        return false;
+    }
+    const char *sql =
+        arena_printf(&r->arena, "SELECT 1 FROM %s WHERE id = $1%s", target->table,
+                     (target->flags & ENTITY_SOFT_DELETE) ? " AND deleted_at IS NULL" : "");
+    if (!sql) {
+        *err = ERR_NOMEM;
+        return false;
+    }
+    struct db_rows rows;
+    *err = db_query(r->db, &r->arena, sql, DB_ARGS(DB_I(id)), &rows);
+    return !*err && rows.nrows > 0;
+}
+
+/* Checks the body's value of f; records a field error or adds it to clean and *out. */
+static enum err take_field(struct req *r, const struct field_def *f, json_t *clean,
+                           struct taken *out, bool *ok)
+{
+    *ok = false;
+    json_t *v = json_object_get(r->json, f->name);
+    bool empty = !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
+    if (empty) {
+        if (f->flags & FF_REQUIRED)
+            req_field_error(r, f->name, f->label, "required");
+        return ERR_OK;
+    }
+    const char *code = NULL;
+    enum err err = ERR_OK;
+    out->f = f;
+    switch (f->type) {
+    case FT_TEXT:
+    case FT_LONGTEXT: {
+        if (!json_is_string(v)) {
+            code = "type_string";
+            break;
+        }
+        const char *s = json_string_value(v);
+        size_t n = utf8_len(s);
+        int64_t max = f->max ? f->max : f->type == FT_TEXT ? TEXT_MAX_DEFAULT : LONG_MAX_DEFAULT;
+        if ((int64_t)n > max)
+            code = "too_long";
+        else if (f->min && (int64_t)n < f->min)
+            code = "too_short";
+        else
+            out->val = DB_T(s);
+        break;
+    }
+    case FT_INT:
+        if (!json_is_integer(v))
+            code = "type_integer";
+        else if ((f->min || f->max) &&
+                 (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
+            code = "out_of_range";
+        else
+            out->val = DB_I(json_integer_value(v));
+        break;
+    case FT_BOOL:
+        if (!json_is_boolean(v))
+            code = "type_boolean";
+        else
+            out->val = DB_I(json_is_true(v) ? 1 : 0);
+        break;
+    case FT_DATE: {
+        int32_t day;
+        if (!json_is_string(v) || !calendar_parse_date(json_string_value(v), &day))
+            code = "invalid_date";
+        else
+            out->val = DB_T(json_string_value(v));
+        break;
+    }
+    case FT_ENUM: {
+        bool has = false;
+        if (json_is_string(v))
+            err = engine_enum_has(r->db, &r->arena, engine_enum(f->enum_name), json_string_value(v),
+                                  &has);
+        if (!err && !has)
+            code = "invalid_enum";
+        else
+            out->val = DB_T(json_string_value(v));
+        break;
+    }
+    case FT_REF: {
+        int64_t id = 0;
+        if (json_is_integer(v))
+            id = json_integer_value(v);
+        else if (json_is_string(v) && !parse_int64(json_string_value(v), &id))
+            id = 0;
+        if (id <= 0)
+            code = "type_id";
+        else if (!ref_exists(r, f, id, &err) && !err)
+            code = "not_found";
+        else
+            out->val = DB_I(id);
+        if (!err && !code)
+            json_object_set_new(clean, f->name, json_id(id));
+        break;
+    }
+    default:
+        return ERR_INTERNAL; /* a workflow definition with a type actions do not take */
+    }
+    if (err)
+        return err;
+    if (code) {
+        req_field_error(r, f->name, f->label, code);
+        return ERR_OK;
+    }
+    if (f->type != FT_REF)
+        json_object_set(clean, f->name, v);
+    *ok = true;
+    return ERR_OK;
+}
+
+/* ---- The action ---------------------------------------------------------------------- */
+
+struct current {
+    const char *state;
+    int64_t version;
+    const char *region_code;
+};
+
+static enum err read_row(struct req *r, const struct entity *e, struct current *cur)
+{
+    bool scoped = engine_scope_field(e) != NULL;
+    const char *sql =
+        arena_printf(&r->arena, "SELECT state, version, %s FROM %s WHERE id = $1%s",
+                     scoped ? "region_code" : "NULL", e->table,
+                     (e->flags & ENTITY_SOFT_DELETE) ? " AND deleted_at IS NULL" : "");
+    if (!sql)
+        return ERR_NOMEM;
+    struct db_rows rows;
+    enum err err = db_query_one(r->db, &r->arena, sql, DB_ARGS(DB_I(r->id)), &rows);
+    if (err)
+        return err;
+    cur->state = db_str(&rows, 0, 0);
+    cur->version = db_int(&rows, 0, 1);
+    cur->region_code = db_str(&rows, 0, 2);
+    return cur->state ? ERR_OK : ERR_INTERNAL;
+}
+
+/* The transition named action that starts from state, else the first one named action. */
+static const struct transition *find_transition(const struct workflow *w, const char *action,
+                                                const char *state, bool *state_ok)
+{
+    const struct transition *first = NULL;
+    *state_ok = false;
+    for (const struct transition *t = w->transitions; t->action; t++) {
+        if (strcmp(t->action, action) != 0)
+            continue;
+        if (from_matches(w, t, state)) {
+            *state_ok = true;
+            return t;
+        }
+        if (!first)
+            first = t;
+    }
+    return first;
+}
+
+/* Reads the body: comment, version and the action's fields, all errors at once. */
+static enum err read_body(struct req *r, const struct transition *t, json_t *clean,
+                          struct taken *taken, size_t *ntaken, const char **comment,
+                          bool *has_version, int64_t *version)
+{
+    const char *keys[64];
+    size_t nkeys = 0;
+    bool comment_field = false;
+    keys[nkeys++] = "comment";
+    keys[nkeys++] = "version";
+    for (const struct field_def *f = t->fields; f && f->name && nkeys < 63; f++) {
+        if (strcmp(f->name, "comment") == 0)
+            comment_field = true;
+        else if (strcmp(f->name, "version") != 0)
+            keys[nkeys++] = f->name;
+    }
+    keys[nkeys] = NULL;
+    body_allow(r, keys);
+    *has_version = body_int(r, "version", msg_text("workflow_version_label"), OPTIONAL, version);
+    if (!comment_field)
+        *comment =
+            body_str(r, "comment", msg_text("workflow_comment_label"), OPTIONAL, COMMENT_MAX);
+    *ntaken = 0;
+    for (const struct field_def *f = t->fields; f && f->name; f++) {
+        bool ok;
+        enum err err = take_field(r, f, clean, &taken[*ntaken], &ok);
+        if (err)
+            return err;
+        if (!ok)
+            continue;
+        if (strcmp(f->name, "comment") == 0)
+            *comment = taken[*ntaken].val.s;
+        (*ntaken)++;
+    }
+    return r->nerrors ? ERR_INVALID : ERR_OK;
+}
+
+/* The UPDATE of the row: the new state and version, and the action's fields that are
+ * also columns of the entity. */
+static enum err update_row(struct req *r, const struct entity *e, const struct transition *t,
+                           const struct taken *taken, size_t ntaken, int64_t version)
+{
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, "UPDATE ");
+    sqlq_add(&q, e->table);
+    sqlq_add(&q, " SET state = ");
+    sqlq_arg(&q, DB_T(t->to));
+    sqlq_add(&q, ", version = version + 1, updated_at = ");
+    sqlq_arg(&q, DB_I(r->now));
+    sqlq_add(&q, ", updated_by = ");
+    sqlq_arg(&q, r->user.id ? DB_I(r->user.id) : DB_NUL);
+    for (size_t i = 0; i < ntaken; i++) {
+        const struct field_def *col = engine_field(e, taken[i].f->name);
+        if (!col || strcmp(col->name, "state") == 0 || strcmp(col->name, "region_code") == 0)
+            continue;
+        sqlq_add(&q, ", ");
+        sqlq_add(&q, col->name);
+        sqlq_add(&q, " = ");
+        sqlq_arg(&q, taken[i].val);
+    }
+    sqlq_add(&q, " WHERE id = ");
+    sqlq_arg(&q, DB_I(r->id));
+    sqlq_add(&q, " AND version = ");
+    sqlq_arg(&q, DB_I(version));
+    int64_t changes = 0;
+    enum err err = q.overflow || sbuf_err(&q.sql)
+                       ? ERR_NOMEM
+                       : db_exec(r->db, q.sql.buf, q.args, q.nargs, &changes);
+    sqlq_release(&q);
+    if (!err && changes != 1)
+        err = req_fail(r, ERR_CONFLICT, "workflow_stale");
+    return err;
+}
+
+/* An action that wrote a searchable column renews the row's full-text document. */
+static enum err reindex(struct req *r, const struct entity *e, const struct taken *taken,
+                        size_t ntaken)
+{
+    bool touched = false;
+    for (size_t i = 0; i < ntaken; i++) {
+        const struct field_def *col = engine_field(e, taken[i].f->name);
+        touched = touched || (col && (col->flags & FF_SEARCHABLE));
+    }
+    return touched ? engine_reindex(r, e, r->id) : ERR_OK;
+}
+
+static void set_audit(struct req *r, const struct entity *e, const struct transition *t,
+                      const char *from)
+{
+    r->audit.action = arena_printf(&r->arena, "%s.%s", e->name, t->action);
+    r->audit.object_type = e->name;
+    snprintf(r->audit.object_id, sizeof(r->audit.object_id), "%" PRId64, r->id);
+    json_t *d = json_pack("{s:s, s:s}", "from", from, "to", t->to);
+    char *s = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    r->audit.detail = s ? arena_strdup(&r->arena, s) : NULL;
+    free(s);
+    json_decref(d);
+}
+
+enum err engine_action(struct req *r)
+{
+    const struct entity *e = r->route->entity;
+    const struct workflow *w = e ? e->workflow : NULL;
+    const char *action = r->params[1];
+    if (!w || !action)
+        return ERR_NOT_FOUND;
+    struct current cur;
+    enum err err = read_row(r, e, &cur);
+    if (err)
+        return err;
+    bool state_ok;
+    const struct transition *t = find_transition(w, action, cur.state, &state_ok);
+    if (!t)
+        return req_fail(r, ERR_NOT_FOUND, "workflow_unknown_action");
+    bool held, in_scope;
+    err = may_take(r, e, t, cur.region_code, &held, &in_scope);
+    if (err)
+        return err;
+    if (!held)
+        return req_fail(r, ERR_FORBIDDEN, "workflow_forbidden");
+    if (!in_scope)
+        return req_fail(r, ERR_FORBIDDEN, "workflow_out_of_scope");
+    if (!state_ok) {
+        r->message = arena_printf(&r->arena, "%s%s", msg_text("workflow_wrong_state"),
+                                  state_label(w, cur.state));
+        return ERR_CONFLICT;
+    }
+
+    size_t nfields = 0;
+    for (const struct field_def *f = t->fields; f && f->name; f++)
+        nfields++;
+    struct taken *taken = arena_calloc(&r->arena, nfields + 1, sizeof(*taken));
+    json_t *clean = json_object();
+    if (!taken || !clean || !arena_on_release(&r->arena, (arena_cleanup_fn)json_decref, clean)) {
+        json_decref(clean);
+        return ERR_NOMEM;
+    }
+    const char *comment = NULL;
+    bool has_version = false;
+    int64_t version = 0;
+    size_t ntaken = 0;
+    err = read_body(r, t, clean, taken, &ntaken, &comment, &has_version, &version);
+    if (err)
+        return err;
+    if (has_version && version != cur.version)
+        return req_fail(r, ERR_CONFLICT, "workflow_stale");
+
+    err = update_row(r, e, t, taken, ntaken, cur.version);
+    if (!err)
+        err = reindex(r, e, taken, ntaken);
+    const char *why = NULL;
+    if (!err)
+        err =
+            deadline_apply(r->db, &r->arena, e, r->id, cur.region_code, t->deadlines, r->now, &why);
+    if (err == ERR_CONFLICT && why)
+        r->message = why;
+    if (!err)
+        err = history_add(r, e, r->id, t->action, cur.state, t->to, comment, clean);
+    if (!err && e->hooks && e->hooks->on_transition)
+        err = e->hooks->on_transition(r, e, r->id, t, r->json);
+    if (err)
+        return err;
+    set_audit(r, e, t, cur.state);
+    json_t *row = NULL;
+    err = engine_get_json(r, e, r->id, &row);
+    if (err)
+        return err;
+    return reply_json_take(r, 200, row);
+}
