@@ -9,7 +9,9 @@
 #include "core/encode.h"
 #include "core/id.h"
 #include "engine/engine.h"
+#include "engine/workflow.h"
 #include "model/model.h"
+#include "server/jobs.h"
 
 static const char serve_help[] =
     "Usage: shegong serve [options]\n"
@@ -117,6 +119,7 @@ int cli_serve(int argc, char **argv)
         return 1;
     if (cfg.test_mode)
         fprintf(stderr, "shegong: TEST MODE: the clock can be moved through the API\n");
+    jobs_register(&workflow_notice_job);
     enum err e = server_run(&cfg, db, engine_routes());
     db_close(db);
     return e ? 1 : 0;

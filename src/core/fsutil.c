@@ -1,6 +1,7 @@
 /* File-system helpers (see fsutil.h). */
 #include "core/fsutil.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,4 +23,22 @@ int fs_sync_parent(const char *path)
     int rc = fsync(fd);
     close(fd);
     return rc;
+}
+
+int fs_write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
 }

@@ -34,10 +34,10 @@ struct reader {
     struct sbuf strings;
     size_t *soff;
     size_t nstrings, scap;
-    bool in_si, in_t;
+    bool in_si;
 
     /* the worksheet */
-    bool in_data, in_cell, in_v, in_is;
+    bool in_data, in_cell, in_is;
     size_t row, prev_row, col;
     long prev_col;
     char ctype; /* 's' shared, 'b' bool, 'e' error, 'i' inline/str/date, 'n' number */
@@ -77,15 +77,6 @@ static const char *attr(const char **atts, const char *name)
         if (strcmp(local(atts[i]), name) == 0)
             return atts[i + 1];
     return NULL;
-}
-
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
 }
 
 bool xlsx_parse_ref(const char *ref, size_t *col, size_t *row)
@@ -151,7 +142,7 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     /* r:id, the relationship naming the sheet's part (not the sheetId attribute) */
     for (size_t i = 0; atts[i]; i += 2)
         if (strchr(atts[i], ':') && strcmp(local(atts[i]), "id") == 0) {
-            rd->sheet_rid = dup(atts[i + 1]);
+            rd->sheet_rid = strdup(atts[i + 1]);
             if (!rd->sheet_rid)
                 fail(rd, ERR_NOMEM, "内存不足");
             return;
@@ -162,7 +153,7 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
 static char *part_name(const char *target)
 {
     if (target[0] == '/')
-        return dup(target + 1);
+        return strdup(target + 1);
     size_t n = strlen(target);
     char *s = malloc(n + 4);
     if (s) {
@@ -398,7 +389,6 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
     } else if (!rd->in_cell) {
         return;
     } else if (strcmp(n, "v") == 0) {
-        rd->in_v = true;
         rd->collect = true;
     } else if (strcmp(n, "is") == 0) {
         rd->in_is = true;
@@ -421,11 +411,10 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
         row_end(rd);
     } else if (strcmp(n, "c") == 0 && rd->in_cell) {
         cell_end(rd);
-        rd->in_cell = rd->in_v = rd->in_is = rd->collect = false;
+        rd->in_cell = rd->in_is = rd->collect = false;
         rd->in_rph = 0;
     } else if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) {
         rd->collect = false;
-        rd->in_v = false;
     } else if (strcmp(n, "rPh") == 0) {
         if (rd->in_rph)
             rd->in_rph--;
@@ -530,9 +519,9 @@ enum err xlsx_read(const void *buf, size_t n, const struct xlsx_limits *lim, xls
     }
     src = NULL; /* the archive owns it now */
 
+    /* a missing part answers ERR_NOT_FOUND and leaves rd.status alone */
     e = parse_part(&rd, "xl/workbook.xml", wb_start, NULL);
     if (e == ERR_NOT_FOUND || (!e && !rd.sheet_rid)) {
-        rd.status = ERR_OK;
         fail(&rd, ERR_INVALID, "XLSX 文件中没有工作表");
         goto out;
     }
@@ -541,18 +530,14 @@ enum err xlsx_read(const void *buf, size_t n, const struct xlsx_limits *lim, xls
     e = parse_part(&rd, "xl/_rels/workbook.xml.rels", rels_start, NULL);
     if (e && e != ERR_NOT_FOUND)
         goto out;
-    rd.status = ERR_OK;
     e = parse_part(&rd, rd.strings_target ? rd.strings_target : "xl/sharedStrings.xml", ss_start,
                    ss_end);
     if (e && e != ERR_NOT_FOUND)
         goto out;
-    rd.status = ERR_OK;
     e = parse_part(&rd, rd.sheet_target ? rd.sheet_target : "xl/worksheets/sheet1.xml", sheet_start,
                    sheet_end);
-    if (e == ERR_NOT_FOUND) {
-        rd.status = ERR_OK;
+    if (e == ERR_NOT_FOUND)
         fail(&rd, ERR_INVALID, "XLSX 文件中没有工作表");
-    }
 out:
     e = rd.status;
     if (rd.za)

@@ -2,6 +2,7 @@
  * content-addressed store under DATA_DIR/files/, the links from attachments fields of
  * entity rows, and who may download what. */
 #include "engine/attachment.h"
+#include "engine/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,20 +65,6 @@ static enum err store_dirs(struct req *r, const char *sha)
     return ERR_OK;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        p += k;
-        n -= (size_t)k;
-    }
-    return true;
-}
-
 /* Stores the bytes under their hash unless that file is already there: written to a
  * temporary file in the same directory, synced, renamed into place and the directory
  * synced, so a crash leaves either no file or the whole one. */
@@ -102,7 +89,7 @@ static enum err store_put(struct req *r, const char *sha, const char *buf, size_
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0)
         return ERR_IO;
-    bool ok = write_all(fd, buf, n) && fsync(fd) == 0;
+    bool ok = fs_write_all(fd, buf, n) == 0 && fsync(fd) == 0;
     if (close(fd) != 0)
         ok = false;
     if (!ok || rename(tmp, path) != 0) {
@@ -125,25 +112,31 @@ struct attachment_row {
     int64_t created_at;
 };
 
+#define ROW_COLS "SELECT id, sha256, size, mime, ext, name, created_by, created_at FROM attachment"
+
+/* Row i of a query on ROW_COLS. */
+static void row_of(const struct db_rows *rows, size_t i, struct attachment_row *out)
+{
+    *out = (struct attachment_row){
+        .id = db_int(rows, i, 0),
+        .sha256 = db_str(rows, i, 1),
+        .size = db_int(rows, i, 2),
+        .mime = db_str(rows, i, 3),
+        .ext = db_str(rows, i, 4),
+        .name = db_str(rows, i, 5),
+        .created_by = db_int(rows, i, 6),
+        .created_at = db_int(rows, i, 7),
+    };
+}
+
 static enum err row_load(struct req *r, int64_t id, struct attachment_row *out)
 {
     struct db_rows rows;
-    enum err e = db_query_one(r->db, &r->arena,
-                              "SELECT id, sha256, size, mime, ext, name, created_by, created_at "
-                              "FROM attachment WHERE id = $1",
-                              DB_ARGS(DB_I(id)), &rows);
+    enum err e =
+        db_query_one(r->db, &r->arena, ROW_COLS " WHERE id = $1", DB_ARGS(DB_I(id)), &rows);
     if (e)
         return e;
-    *out = (struct attachment_row){
-        .id = db_int(&rows, 0, 0),
-        .sha256 = db_str(&rows, 0, 1),
-        .size = db_int(&rows, 0, 2),
-        .mime = db_str(&rows, 0, 3),
-        .ext = db_str(&rows, 0, 4),
-        .name = db_str(&rows, 0, 5),
-        .created_by = db_int(&rows, 0, 6),
-        .created_at = db_int(&rows, 0, 7),
-    };
+    row_of(&rows, 0, out);
     return out->sha256 && strlen(out->sha256) == 64 ? ERR_OK : ERR_INTERNAL;
 }
 
@@ -157,37 +150,6 @@ static json_t *row_json(const struct attachment_row *a, bool full)
         json_object_set_new(o, "created_at", json_time(a->created_at));
     }
     return o;
-}
-
-/* Whether a live row of e with this id lies in the reader's scope of e's read permission. */
-static enum err row_readable(struct req *r, const struct entity *e, int64_t row_id, bool *out)
-{
-    *out = false;
-    if (!access_has(r, e->perms.read))
-        return ERR_OK;
-    struct scope sc;
-    enum err err = access_scope(r, e->perms.read, &sc);
-    if (err)
-        return err;
-    struct sqlq q;
-    sqlq_init(&q);
-    sqlq_add(&q, "SELECT 1 FROM ");
-    sqlq_add(&q, e->table);
-    sqlq_add(&q, " WHERE id = ");
-    sqlq_arg(&q, DB_I(row_id));
-    if (e->flags & ENTITY_SOFT_DELETE)
-        sqlq_add(&q, " AND deleted_at IS NULL");
-    if (engine_scope_field(e)) {
-        sqlq_add(&q, " AND ");
-        access_scope_sql(&sc, "region_code", &r->arena, &q);
-    }
-    struct db_rows rows;
-    err = sqlq_query(&q, r->db, &r->arena, &rows);
-    sqlq_release(&q);
-    if (err)
-        return err;
-    *out = rows.nrows > 0;
-    return ERR_OK;
 }
 
 /* The uploader may read a file; so may a reader of any live row that links it. Anyone
@@ -209,24 +171,13 @@ static enum err may_read(struct req *r, const struct attachment_row *a)
         if (!f || f->type != FT_ATTACHMENTS || (ent->flags & ENTITY_REFERENCE))
             continue;
         bool ok;
-        e = row_readable(r, ent, db_int(&links, i, 1), &ok);
+        e = engine_row_visible(r, ent, db_int(&links, i, 1), &ok);
         if (e)
             return e;
         if (ok)
             return ERR_OK;
     }
     return ERR_NOT_FOUND;
-}
-
-/* ---- Fields of entity rows ---------------------------------------------------------- */
-
-static bool id_of(json_t *v, int64_t *out)
-{
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        *out = json_integer_value(v);
-        return true;
-    }
-    return json_is_string(v) && parse_int64(json_string_value(v), out) && *out > 0;
 }
 
 /* Whether this user may put attachment id into row_id's field f of e. */
@@ -273,7 +224,7 @@ enum err attachment_check(struct req *r, const struct field_def *f, json_t *valu
     json_array_foreach(value, i, v)
     {
         int64_t id;
-        if (!id_of(v, &id)) {
+        if (!engine_id_of(v, &id)) {
             err = req_field_error(r, f->name, f->label, "type_id");
             goto out;
         }
@@ -324,7 +275,7 @@ enum err attachment_link(struct req *r, const struct entity *e, const struct fie
         int64_t id;
         if (err)
             break;
-        if (!id_of(v, &id))
+        if (!engine_id_of(v, &id))
             return ERR_INTERNAL; /* attachment_check normalised the array */
         err = db_exec(r->db,
                       "INSERT INTO attachment_link (attachment_id, entity, row_id, field) "
@@ -334,31 +285,55 @@ enum err attachment_link(struct req *r, const struct entity *e, const struct fie
     return err;
 }
 
+/* Appends the files of ids[from, to) to out in their order, read in one query. A dangling
+ * id shows as nothing rather than failing the row. */
+static enum err describe_some(struct req *r, json_t *ids, size_t from, size_t to, json_t *out)
+{
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, ROW_COLS " WHERE id IN (NULL");
+    for (size_t k = from; k < to; k++) {
+        int64_t id;
+        if (!engine_id_of(json_array_get(ids, k), &id))
+            continue;
+        sqlq_add(&q, ", ");
+        sqlq_arg(&q, DB_I(id));
+    }
+    sqlq_add(&q, ")");
+    struct db_rows rows;
+    enum err e = sqlq_query(&q, r->db, &r->arena, &rows);
+    sqlq_release(&q);
+    for (size_t k = from; k < to && !e; k++) {
+        int64_t id;
+        if (!engine_id_of(json_array_get(ids, k), &id))
+            continue;
+        for (size_t i = 0; i < rows.nrows; i++) {
+            if (db_int(&rows, i, 0) != id)
+                continue;
+            struct attachment_row a;
+            row_of(&rows, i, &a);
+            if (json_array_append_new(out, row_json(&a, false)))
+                e = ERR_NOMEM;
+            break;
+        }
+    }
+    return e;
+}
+
 enum err attachment_describe(struct req *r, json_t *ids, json_t **out)
 {
     *out = json_array();
     if (!*out)
         return ERR_NOMEM;
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v)
-    {
-        int64_t id;
-        struct attachment_row a;
-        if (!id_of(v, &id))
-            continue;
-        enum err e = row_load(r, id, &a);
-        if (e == ERR_NOT_FOUND)
-            continue; /* a dangling id shows as nothing rather than failing the row */
-        if (!e && json_array_append_new(*out, row_json(&a, false)))
-            e = ERR_NOMEM;
-        if (e) {
-            json_decref(*out);
-            *out = NULL;
-            return e;
-        }
+    enum err e = ERR_OK;
+    size_t n = json_array_size(ids);
+    for (size_t at = 0; at < n && !e; at += SQLQ_MAX_ARGS)
+        e = describe_some(r, ids, at, at + SQLQ_MAX_ARGS < n ? at + SQLQ_MAX_ARGS : n, *out);
+    if (e) {
+        json_decref(*out);
+        *out = NULL;
     }
-    return ERR_OK;
+    return e;
 }
 
 /* ---- Routes ------------------------------------------------------------------------- */

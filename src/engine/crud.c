@@ -37,19 +37,28 @@ enum err engine_view_init(struct req *r, const struct entity *e, struct engine_v
     return access_scope(r, e->perms.identity, &v->identity);
 }
 
-static bool view_shown(struct req *r, struct engine_view *v, int64_t id)
+static bool view_shown(struct req *r, struct engine_view *v, int64_t id, const char *fields)
 {
+    if (v->count_only) {
+        v->nshown++;
+        return true;
+    }
     if (v->nshown == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 16;
         int64_t *ids = arena_calloc(&r->arena, cap, sizeof(*ids));
-        if (!ids)
+        const char **f = arena_calloc(&r->arena, cap, sizeof(*f));
+        if (!ids || !f)
             return false;
-        if (v->nshown)
+        if (v->nshown) {
             memcpy(ids, v->shown, v->nshown * sizeof(*ids));
+            memcpy(f, v->fields, v->nshown * sizeof(*f));
+        }
         v->shown = ids;
+        v->fields = f;
         v->cap = cap;
     }
-    v->shown[v->nshown++] = id;
+    v->shown[v->nshown] = id;
+    v->fields[v->nshown++] = fields;
     return true;
 }
 
@@ -81,19 +90,24 @@ enum err engine_row_json(struct req *r, const struct entity *e, const struct db_
             col += engine_field_cols(f);
         region = db_str(rows, i, (size_t)col);
     }
-    bool clear = engine_view_clear(v, e, region), any_pii = false, shown = false;
+    bool clear = engine_view_clear(v, e, region), any_pii = false;
+    struct sbuf shown; /* the personal fields shown in clear, for the audit record */
+    sbuf_init(&shown, 4096);
     enum err err = ERR_OK;
     int col = l.first;
     for (const struct field_def *f = e->fields; f->name && !err; f++) {
         json_t *norm = NULL, *shown_v = NULL;
         err = engine_value_load(r, f, rows, i, col, &norm);
-        if (!err)
+        if (!err && f->type == FT_ATTACHMENTS && v->skip_attachments)
+            shown_v = json_incref(norm);
+        else if (!err)
             err = engine_value_out(r, f, norm, clear, &shown_v);
         if (!err) {
             json_object_set_new(o, f->name, shown_v);
             if (f->pii) {
                 any_pii = true;
-                shown = shown || (clear && engine_value_present(norm));
+                if (clear && engine_value_present(norm))
+                    sbuf_addf(&shown, "%s\"%s\"", shown.len ? "," : "", f->name);
             }
         }
         if (!err && (f->type == FT_REF || f->type == FT_REGION)) {
@@ -106,8 +120,10 @@ enum err engine_row_json(struct req *r, const struct entity *e, const struct db_
     }
     if (!err && any_pii)
         json_object_set_new(o, "masked", json_boolean(!clear));
-    if (!err && shown && !reference && !view_shown(r, v, id))
+    if (!err && shown.len && !reference &&
+        !view_shown(r, v, id, arena_printf(&r->arena, "{\"fields\":[%s]}", shown.buf)))
         err = ERR_NOMEM;
+    sbuf_release(&shown);
     if (err) {
         json_decref(o);
         return err;
@@ -127,7 +143,7 @@ static enum err view_audit_write(struct db_conn *c, void *ctx)
     for (size_t i = 0; i < v->nshown && !err; i++) {
         char id[24];
         snprintf(id, sizeof(id), "%" PRId64, v->shown[i]);
-        err = audit_event(r, action, e->name, id, "success", NULL);
+        err = audit_event(r, action, e->name, id, "success", v->fields[i]);
     }
     return err;
 }
@@ -136,7 +152,7 @@ static enum err view_audit_write(struct db_conn *c, void *ctx)
  * read whose record cannot be written is not answered. */
 enum err engine_view_audit(struct req *r, const struct entity *e, struct engine_view *v)
 {
-    if (!v->nshown)
+    if (!v->nshown || v->count_only)
         return ERR_OK;
     void *ctx[] = {r, (void *)e, v};
     if (db_in_tx(r->db))
@@ -150,13 +166,8 @@ static enum err load_row(struct req *r, const struct entity *e, int64_t id, json
 {
     struct layout l;
     engine_layout(e, &l);
-    const char *sql =
-        arena_printf(&r->arena, "SELECT %s FROM %s t WHERE t.id = $1%s", engine_cols(e, &r->arena),
-                     e->table, (e->flags & ENTITY_SOFT_DELETE) ? " AND t.deleted_at IS NULL" : "");
-    if (!sql)
-        return ERR_NOMEM;
     struct db_rows rows;
-    enum err err = db_query_one(r->db, &r->arena, sql, DB_ARGS(DB_I(id)), &rows);
+    enum err err = db_query_one(r->db, &r->arena, engine_select_live(e), DB_ARGS(DB_I(id)), &rows);
     if (err)
         return err;
     *version = db_int(&rows, 0, COL_VERSION);
@@ -183,14 +194,9 @@ enum err engine_get_json(struct req *r, const struct entity *e, int64_t id, json
 {
     struct layout l;
     engine_layout(e, &l);
-    const char *sql =
-        arena_printf(&r->arena, "SELECT %s FROM %s t WHERE t.id = $1%s", engine_cols(e, &r->arena),
-                     e->table, (e->flags & ENTITY_SOFT_DELETE) ? " AND t.deleted_at IS NULL" : "");
-    if (!sql)
-        return ERR_NOMEM;
     struct db_rows rows;
     struct engine_view v;
-    enum err err = db_query_one(r->db, &r->arena, sql, DB_ARGS(DB_I(id)), &rows);
+    enum err err = db_query_one(r->db, &r->arena, engine_select_live(e), DB_ARGS(DB_I(id)), &rows);
     if (!err)
         err = engine_view_init(r, e, &v);
     json_t *o = NULL;
@@ -232,7 +238,9 @@ enum err engine_list(struct req *r)
     if (err)
         return err;
     if (q.lookup) { /* who searched by an ID or phone number, and how much they found */
-        void *ctx[] = {r, (void *)e, arena_printf(&r->arena, "{\"found\":%" PRId64 "}", total)};
+        void *ctx[] = {
+            r, (void *)e,
+            arena_printf(&r->arena, "{\"by\":[%s],\"found\":%" PRId64 "}", q.lookup, total)};
         err = db_tx_run(r->db, lookup_audit, ctx);
         if (err)
             return err;
@@ -280,7 +288,7 @@ enum err engine_get(struct req *r)
     struct sqlq q;
     sqlq_init(&q);
     sqlq_add(&q, "SELECT ");
-    sqlq_add(&q, engine_cols(e, &r->arena));
+    sqlq_add(&q, engine_cols(e));
     sqlq_add(&q, " FROM ");
     sqlq_add(&q, e->table);
     sqlq_add(&q, " t WHERE t.");
@@ -356,8 +364,15 @@ static enum err check_unique(struct req *r, const struct entity *e, const struct
     sqlq_add(&q, e->table);
     sqlq_add(&q, " t WHERE t.");
     sqlq_add(&q, f->name);
-    sqlq_add(&q, " = ");
-    sqlq_arg(&q, engine_value_db(r, f, v));
+    if (engine_field_sealed(f)) { /* sealed values compare through their blind index */
+        char idx[65];
+        crypto_blind_index(engine_blind_kind(f), json_string_value(v), idx);
+        sqlq_add(&q, "_idx = ");
+        sqlq_arg(&q, DB_T(arena_strdup(&r->arena, idx)));
+    } else {
+        sqlq_add(&q, " = ");
+        sqlq_arg(&q, engine_value_db(r, f, v));
+    }
     sqlq_add(&q, " AND t.id <> ");
     sqlq_arg(&q, DB_I(id));
     if (e->flags & ENTITY_SOFT_DELETE)
@@ -433,20 +448,12 @@ static enum err assign_values(struct req *r, const struct entity *e, json_t *val
             a->vals[a->n++] = engine_value_db(r, f, v);
             continue;
         }
-        const char *sealed = NULL, *idx = NULL;
-        if (json_is_string(v)) {
-            char buf[65];
-            enum err err = crypto_seal(&r->arena, json_string_value(v), &sealed);
-            if (err)
-                return err;
-            crypto_blind_index(f->type == FT_IDCARD ? "idcard" : "phone", json_string_value(v),
-                               buf);
-            idx = arena_strdup(&r->arena, buf);
-        }
         a->cols[a->n] = arena_printf(&r->arena, "%s_enc", f->name);
-        a->vals[a->n++] = DB_T(sealed);
-        a->cols[a->n] = arena_printf(&r->arena, "%s_idx", f->name);
-        a->vals[a->n++] = DB_T(idx);
+        a->cols[a->n + 1] = arena_printf(&r->arena, "%s_idx", f->name);
+        enum err err = engine_value_seal(r, f, v, &a->vals[a->n], &a->vals[a->n + 1]);
+        if (err)
+            return err;
+        a->n += 2;
     }
     return r->arena.failed ? ERR_NOMEM : ERR_OK;
 }
@@ -519,7 +526,8 @@ static enum err update_row(struct req *r, const struct entity *e, int64_t id, in
 }
 
 static enum err write_checked(struct req *r, const struct entity *e, json_t *input, int64_t id,
-                              int64_t version, int64_t *out_id, json_t *values, json_t **old)
+                              int64_t version, int64_t *out_id, json_t *values, json_t **old,
+                              json_t **merged_out)
 {
     bool create = id == 0;
     int64_t current = 0;
@@ -532,28 +540,31 @@ static enum err write_checked(struct req *r, const struct entity *e, json_t *inp
             return req_fail(r, ERR_CONFLICT, "version_conflict");
     }
     check_keys(r, e, input, create);
+    /* every field in definition order: its value, or that a required one is missing */
     for (const struct field_def *f = e->fields; f->name && !err; f++) {
         json_t *in = json_object_get(input, f->name), *v = NULL;
-        if (!in || (f->flags & FF_READONLY) || (!create && (f->flags & FF_CREATE_ONLY)))
+        if ((f->flags & FF_READONLY) || (!create && (f->flags & FF_CREATE_ONLY)))
             continue;
-        err = engine_value_in(r, e, f, in, id, &v);
+        if (in)
+            err = engine_value_in(r, e, f, in, id, &v);
         if (v)
             json_object_set_new(values, f->name, v);
+        bool missing = in ? v && !engine_value_present(v) : create;
+        if ((f->flags & FF_REQUIRED) && missing)
+            req_field_error(r, f->name, f->label, "required");
     }
     if (err)
         return err;
-    json_t *merged = create ? json_object() : json_deep_copy(*old);
+    /* the row as it will be: the stored values overlaid with the request's */
+    json_t *merged = *merged_out = create ? json_object() : json_deep_copy(*old);
+    if (!merged)
+        return ERR_NOMEM;
     json_object_update(merged, values);
-    for (const struct field_def *f = e->fields; f->name; f++) {
-        if (has_error(r, f->name))
-            continue;
-        bool given = json_object_get(input, f->name) != NULL;
-        bool need = (f->flags & FF_REQUIRED) && (create || given);
-        if (!need && f->required_when && (create || given || json_object_size(values)))
-            need = condition_holds(r, f->required_when, merged);
-        if (need && !engine_value_present(json_object_get(merged, f->name)))
+    for (const struct field_def *f = e->fields; f->name; f++)
+        if (f->required_when && !has_error(r, f->name) &&
+            condition_holds(r, f->required_when, merged) &&
+            !engine_value_present(json_object_get(merged, f->name)))
             req_field_error(r, f->name, f->label, "required");
-    }
     struct engine_row row = {.values = values, .old = *old, .id = id, .create = create};
     if (e->hooks && e->hooks->validate)
         err = e->hooks->validate(r, e, &row);
@@ -566,7 +577,6 @@ static enum err write_checked(struct req *r, const struct entity *e, json_t *inp
         if (!err && taken)
             req_field_error(r, f->name, f->label, "taken");
     }
-    json_decref(merged);
     if (err)
         return err;
     for (size_t i = 0; i < r->nerrors; i++)
@@ -599,8 +609,7 @@ static enum err write_checked(struct req *r, const struct entity *e, json_t *inp
         r->message = msg_text("unique_conflict"); /* a concurrent write took the value */
     if (err)
         return err;
-    merged = create ? json_object() : json_deep_copy(*old);
-    json_object_update(merged, values);
+    json_object_update(merged, values); /* with what before_save derived */
     err = index_row(r, e, id, merged);
     for (const struct field_def *f = e->fields; f->name && !err; f++)
         if (f->type == FT_ATTACHMENTS && json_object_get(values, f->name))
@@ -608,7 +617,6 @@ static enum err write_checked(struct req *r, const struct entity *e, json_t *inp
     if (!err && create && e->workflow)
         err =
             workflow_on_create(r, e, id, json_string_value(json_object_get(merged, "region_code")));
-    json_decref(merged);
     row.id = id;
     if (!err && e->hooks && e->hooks->after_save)
         err = e->hooks->after_save(r, e, &row);
@@ -623,10 +631,11 @@ enum err engine_write(struct req *r, const struct entity *e, json_t *input, int6
 {
     if (!json_is_object(input))
         return req_fail(r, ERR_MALFORMED_JSON, "json_not_object");
-    json_t *values = json_object(), *old = NULL;
+    json_t *values = json_object(), *old = NULL, *merged = NULL;
     if (!values)
         return ERR_NOMEM;
-    enum err err = write_checked(r, e, input, id, version, out_id, values, &old);
+    enum err err = write_checked(r, e, input, id, version, out_id, values, &old, &merged);
+    json_decref(merged);
     if (!err) {
         struct sbuf b;
         sbuf_init(&b, 8192);

@@ -137,16 +137,14 @@ static enum err start(struct db_conn *c, struct arena *a, const struct entity *e
         err = deadline_due(*cal, now, rule->unit, rule->amount, rule->roll_forward, &due, &gap);
     if (err)
         return err == ERR_INVALID ? ERR_INTERNAL : err;
-    /* a restart begins afresh: running, not extended, no notices yet for the new due */
+    /* a restart begins afresh: running, not extended (notices go by the new due time) */
     return db_exec(c,
                    "INSERT INTO deadline (id, entity, row_id, region_code, name, label, "
-                   "started_at, due_at, state, paused_at, extended, soon_noticed_at, "
-                   "overdue_noticed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', NULL, "
-                   "0, NULL, NULL) ON CONFLICT (entity, row_id, name) DO UPDATE SET "
-                   "region_code = excluded.region_code, label = excluded.label, started_at = "
+                   "started_at, due_at, state, paused_at, extended) VALUES ($1, $2, $3, $4, $5, "
+                   "$6, $7, $8, 'running', NULL, 0) ON CONFLICT (entity, row_id, name) DO UPDATE "
+                   "SET region_code = excluded.region_code, label = excluded.label, started_at = "
                    "excluded.started_at, due_at = excluded.due_at, state = 'running', "
-                   "paused_at = NULL, extended = 0, soon_noticed_at = NULL, "
-                   "overdue_noticed_at = NULL",
+                   "paused_at = NULL, extended = 0",
                    DB_ARGS(DB_I(id_next()), DB_T(e->name), DB_I(id), DB_T(region_code),
                            DB_T(rule->name), DB_T(rule->label ? rule->label : rule->name),
                            DB_I(now), DB_I(due)),
@@ -182,10 +180,10 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
     case DL_RESUME:
         if (!paused)
             return refuse(a, why, label, "workflow_clock_not_paused");
-        /* the due time moves by the paused seconds; notices start afresh for it */
+        /* the due time moves by the paused seconds (and its notices go by the new one) */
         return db_exec(c,
-                       "UPDATE deadline SET state = 'running', paused_at = NULL, due_at = $2, "
-                       "soon_noticed_at = NULL, overdue_noticed_at = NULL WHERE id = $1",
+                       "UPDATE deadline SET state = 'running', paused_at = NULL, due_at = $2 "
+                       "WHERE id = $1",
                        DB_ARGS(DB_I(k.id), DB_I(deadline_resume(k.due_at, k.paused_at, now))),
                        NULL);
     case DL_EXTEND: {
@@ -202,9 +200,7 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
                                   &due, &gap);
         if (err)
             return err == ERR_INVALID ? ERR_INTERNAL : err;
-        return db_exec(c,
-                       "UPDATE deadline SET due_at = $2, extended = 1, soon_noticed_at = NULL, "
-                       "overdue_noticed_at = NULL WHERE id = $1",
+        return db_exec(c, "UPDATE deadline SET due_at = $2, extended = 1 WHERE id = $1",
                        DB_ARGS(DB_I(k.id), DB_I(due)), NULL);
     }
     }

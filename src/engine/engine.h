@@ -240,9 +240,9 @@ const char *engine_type_name(enum field_type t);
 /* ---- Reading rows ------------------------------------------------------------------ */
 
 /* The filtered, scoped query of a list request (also used by export): parses the query
- * string (filters, q, region, deleted, sort, after), recording field errors for unknown
- * or malformed ones. from gets "FROM table t [JOIN ...] WHERE ..." with its values; order
- * the ORDER BY text (always ending in the key, so paging is stable). */
+ * string (filters, q, region, deleted, sort, after; format and dry_run are the handler's),
+ * recording field errors for unknown or malformed ones. from gets "FROM table t [JOIN ...] WHERE
+ * ..." with its values; order the ORDER BY text (always ending in the key, so paging is stable). */
 struct engine_query {
     struct sqlq from;
     const char *order;
@@ -251,19 +251,22 @@ struct engine_query {
     const char *key_col; /* the sort allows keyset paging on this column (NULL: no) */
     bool key_desc;
     int64_t page, size; /* ?page= (from 1) and ?size= (1..200, default 20) */
-    bool lookup;        /* filtered by a sealed field (ID or phone number): audited */
+    const char *lookup; /* the sealed fields filtered by ("\"id_number\",\"phone\"") or NULL:
+                           such a lookup is audited */
 };
 enum err engine_query_build(struct req *r, const struct entity *e, struct engine_query *q);
-/* Query-string names engine_query_build leaves to the handler (format, dry_run). */
-bool engine_query_reserved(const char *name);
+
 void engine_query_release(struct engine_query *q);
 
 /* How rows are shown to this reader: identity scope for clear personal data, and the
  * ids whose clear values were shown (to audit them). */
 struct engine_view {
     struct scope identity;
-    int64_t *shown; /* rows shown with personal data in clear */
+    int64_t *shown;      /* rows shown with personal data in clear */
+    const char **fields; /* per shown row: {"fields":[the personal fields shown]} */
     size_t nshown, cap;
+    bool count_only;       /* only count the rows (an export writes one summary record) */
+    bool skip_attachments; /* attachment fields as bare ids, not described (export) */
 };
 enum err engine_view_init(struct req *r, const struct entity *e, struct engine_view *v);
 /* One row (selected with q->cols) as JSON: every field, refs with NAME_label, masked

@@ -13,9 +13,9 @@
 #include <xlsxwriter.h>
 
 #include "core/calendar.h"
-#include "core/clock.h"
 #include "core/csv.h"
 #include "core/utf8.h"
+#include "core/fsutil.h"
 #include "engine/engine.h"
 #include "engine/transfer.h"
 #include "server/audit.h"
@@ -51,17 +51,7 @@ struct out {
 
 static int csv_sink(void *ctx, const char *buf, size_t n)
 {
-    int fd = *(int *)ctx;
-    while (n) {
-        ssize_t k = write(fd, buf, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        buf += k;
-        n -= (size_t)k;
-    }
-    return 0;
+    return fs_write_all(*(int *)ctx, buf, n);
 }
 
 /* An unlinked file in the data directory (else /tmp): nothing is left behind on any exit. */
@@ -248,50 +238,34 @@ static const char *coordinate(double v, char buf[32])
     return buf;
 }
 
-static const char *label_key(struct req *r, const char *name)
-{
-    return arena_printf(&r->arena, "%s_label", name);
-}
-
 /* One field of a row's JSON into its cell, as export promises: labels for enums and refs,
- * 是/否, Beijing wall-clock times, numbers as numbers. */
+ * 是/否, Beijing wall-clock times, numbers as numbers. label_key names a ref's label in obj
+ * ("unit_id_label"). */
 static enum err put_field(struct req *r, struct out *o, const struct field_def *f, json_t *obj,
-                          const char *const *label_keys, size_t ci, lxw_row_t row, lxw_col_t col)
+                          const char *label_key, lxw_row_t row, lxw_col_t col)
 {
     json_t *v = json_object_get(obj, f->name);
     char buf[64];
     if (!v || json_is_null(v)) {
-        /* a ref may still have a label (a deleted target keeps none) */
         put_text(o, row, col, NULL);
         return ERR_OK;
     }
     switch (f->type) {
-    case FT_INT:
-    case FT_DECIMAL:
-        if (json_is_integer(v)) {
-            snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-            put_number(o, row, col, buf, 0);
-        } else if (json_is_real(v)) {
-            snprintf(buf, sizeof(buf), "%.*f", f->scale, json_real_value(v));
-            put_number(o, row, col, buf, f->scale);
-        } else if (json_is_string(v)) {
-            put_number(o, row, col, json_string_value(v), f->type == FT_DECIMAL ? f->scale : 0);
-        }
+    case FT_INT: /* an integer */
+        snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        put_number(o, row, col, buf, 0);
+        return ERR_OK;
+    case FT_DECIMAL: /* "12.50" */
+        put_number(o, row, col, json_string_value(v), f->scale);
         return ERR_OK;
     case FT_BOOL:
         put_text(o, row, col, json_is_true(v) ? "是" : "否");
         return ERR_OK;
-    case FT_DATETIME:
-        if (json_is_string(v) && xfer_time_local(json_string_value(v), buf)) {
-            put_text(o, row, col, buf);
-        } else if (json_is_integer(v)) {
-            char utc[21];
-            clock_format_utc(json_integer_value(v), utc);
-            put_text(o, row, col, xfer_time_local(utc, buf) ? buf : utc);
-        } else {
-            put_text(o, row, col, json_string_value(v));
-        }
+    case FT_DATETIME: { /* RFC 3339 UTC */
+        const char *utc = json_string_value(v);
+        put_text(o, row, col, xfer_time_local(utc, buf) ? buf : utc);
         return ERR_OK;
+    }
     case FT_ENUM: {
         const char *label = NULL;
         enum err e =
@@ -301,33 +275,23 @@ static enum err put_field(struct req *r, struct out *o, const struct field_def *
         put_text(o, row, col, label);
         return ERR_OK;
     }
-    case FT_REF:
-    case FT_MULTI_REF: {
-        json_t *label = json_object_get(obj, label_keys[ci]);
-        if (json_is_string(label))
-            put_text(o, row, col, json_string_value(label));
-        else if (json_is_array(label))
-            put_text(o, row, col, joined(o, label));
-        else if (json_is_array(v))
-            put_text(o, row, col, joined(o, v));
-        else
-            put_text(o, row, col, json_string_value(v));
+    case FT_REF: { /* the target's label; its id when the target has none */
+        json_t *label = json_object_get(obj, label_key);
+        put_text(o, row, col, json_string_value(json_is_string(label) ? label : v));
         return ERR_OK;
     }
+    case FT_MULTI_REF: /* ids: the row JSON has no labels for them */
     case FT_TAGS:
-        put_text(o, row, col, json_is_array(v) ? joined(o, v) : json_string_value(v));
+        put_text(o, row, col, joined(o, v));
         return ERR_OK;
-    case FT_GEO:
-        if (json_is_object(v)) {
-            char lng[32], lat[32];
-            put_text(o, row, col,
-                     arena_printf(&r->arena, "%s,%s",
-                                  coordinate(json_number_value(json_object_get(v, "lng")), lng),
-                                  coordinate(json_number_value(json_object_get(v, "lat")), lat)));
-        } else {
-            put_text(o, row, col, json_string_value(v));
-        }
+    case FT_GEO: { /* {"lng","lat"} */
+        char lng[32], lat[32];
+        put_text(o, row, col,
+                 arena_printf(&r->arena, "%s,%s",
+                              coordinate(json_number_value(json_object_get(v, "lng")), lng),
+                              coordinate(json_number_value(json_object_get(v, "lat")), lat)));
         return ERR_OK;
+    }
     default:
         put_text(o, row, col, json_is_string(v) ? json_string_value(v) : NULL);
         return ERR_OK;
@@ -426,10 +390,6 @@ static void query_from(struct sqlq *dst, const char *head, const struct sqlq *fr
     dst->overflow = from->overflow;
 }
 
-struct keys {
-    json_t *all; /* the rows' keys in the export's order (integers, or text keys) */
-};
-
 /* Phase 1: the keys of every row to export, in order (one small column, so even the cap's
  * million rows cost a few megabytes). */
 static enum err read_keys(struct req *r, const struct entity *e, const struct engine_query *q,
@@ -440,10 +400,8 @@ static enum err read_keys(struct req *r, const struct entity *e, const struct en
     query_from(&s, arena_printf(&r->arena, "SELECT t.%s ", key), &q->from);
     sqlq_add(&s, " ORDER BY ");
     sqlq_add(&s, q->order);
-    sqlq_add(&s, " LIMIT " /* one past the cap tells that it was passed */);
-    char lim[24];
-    snprintf(lim, sizeof(lim), "%d", EXPORT_MAX_ROWS + 1);
-    sqlq_add(&s, lim);
+    sqlq_add(&s, " LIMIT "); /* one past the cap tells that it was passed */
+    sqlq_arg(&s, DB_I(EXPORT_MAX_ROWS + 1));
     struct arena a;
     arena_init(&a, 0);
     struct db_rows rows;
@@ -560,19 +518,12 @@ static enum err write_batch(struct run *x, json_t *batch)
         for (size_t c = 0; c < x->ncols && !err; c++) {
             const struct xfer_col *col = &x->cols[c];
             if (col->kind == XCOL_ID) {
-                json_t *id = json_object_get(obj, "id");
-                char buf[24];
-                if (json_is_integer(id)) {
-                    snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-                    put_text(x->o, row, (lxw_col_t)c, buf);
-                } else {
-                    put_text(x->o, row, (lxw_col_t)c, json_string_value(id));
-                }
+                put_text(x->o, row, (lxw_col_t)c, json_string_value(json_object_get(obj, "id")));
             } else if (col->kind == XCOL_STATE) {
                 put_text(x->o, row, (lxw_col_t)c,
                          xfer_state_label(e, json_string_value(json_object_get(obj, "state"))));
             } else {
-                err = put_field(r, x->o, col->f, obj, x->label_keys, c, row, (lxw_col_t)c);
+                err = put_field(r, x->o, col->f, obj, x->label_keys[c], row, (lxw_col_t)c);
             }
         }
         json_decref(obj);
@@ -606,22 +557,10 @@ static enum err write_rows(struct run *x, json_t *keys)
             return ERR_NOMEM;
         for (size_t k = at; k < n && k < at + EXPORT_BATCH; k++)
             json_array_append(batch, json_array_get(keys, k));
-        /* what the engine allocates per row goes with the batch; only the view's list of
-         * rows shown in clear (grown in the scratch arena) moves to the request's */
-        size_t cap = x->view->cap;
+        /* what the engine allocates per row goes with the batch */
         struct xfer_scratch sc;
         xfer_scratch_begin(r, &sc);
         err = write_batch(x, batch);
-        if (x->view->cap != cap) {
-            int64_t *ids = arena_calloc(&sc.saved, x->view->cap, sizeof(*ids));
-            if (ids && x->view->nshown)
-                memcpy(ids, x->view->shown, x->view->nshown * sizeof(*ids));
-            x->view->shown = ids;
-            if (!ids) {
-                x->view->cap = x->view->nshown = 0;
-                err = err ? err : ERR_NOMEM;
-            }
-        }
         xfer_scratch_end(r, &sc);
         json_decref(batch);
     }
@@ -630,21 +569,23 @@ static enum err write_rows(struct run *x, json_t *keys)
 
 /* ---- audit ---- */
 
-struct audit_ctx {
-    struct req *r;
-    const struct entity *e;
-    struct engine_view *view;
-    const char *action;
-    const char *detail;
-};
-
+/* The export's record (r->audit), and one {entity}.identity_export record with the count
+ * of rows written with personal data in clear, in place of an identity_read record per
+ * row: a million-row export is one record, not a million. */
 static enum err audit_export(struct db_conn *c, void *ctx)
 {
-    struct audit_ctx *a = ctx;
-    enum err e = engine_view_audit(a->r, a->e, a->view);
-    if (e)
-        return e;
-    return audit_event(a->r, a->action, a->e->name, NULL, "success", a->detail);
+    struct run *x = ctx;
+    struct req *r = x->r;
+    enum err e = ERR_OK;
+    if (x->view->nshown) { /* the view counted the rows shown in clear */
+        const char *action = arena_printf(&r->arena, "%s.identity_export", x->e->name);
+        const char *detail = arena_printf(&r->arena, "{\"rows\":%zu}", x->view->nshown);
+        e = action && detail ? audit_event(r, action, x->e->name, NULL, "success", detail)
+                             : ERR_NOMEM;
+    }
+    if (!e)
+        e = audit_event(r, r->audit.action, x->e->name, NULL, "success", r->audit.detail);
+    return e;
 }
 
 struct filters {
@@ -714,9 +655,8 @@ enum err engine_export(struct req *r)
     size_t ncols = xfer_columns(e, cols, XFER_MAX_COLS);
     const char *label_keys[XFER_MAX_COLS] = {0};
     for (size_t c = 0; c < ncols; c++)
-        if (cols[c].kind == XCOL_FIELD &&
-            (cols[c].f->type == FT_REF || cols[c].f->type == FT_MULTI_REF))
-            label_keys[c] = label_key(r, cols[c].f->name);
+        if (cols[c].kind == XCOL_FIELD && cols[c].f->type == FT_REF)
+            label_keys[c] = arena_printf(&r->arena, "%s_label", cols[c].f->name);
 
     struct engine_query q = {0};
     struct engine_view view = {0};
@@ -736,6 +676,8 @@ enum err engine_export(struct req *r)
     err = engine_view_init(r, e, &view);
     if (err)
         goto out;
+    view.count_only = true;       /* audited with one summary record (rows in clear) */
+    view.skip_attachments = true; /* no attachment column in the file */
     /* one snapshot for both phases: rows written or deleted meanwhile do not tear it */
     err = db_begin(r->db, DB_TX_READ);
     if (err)
@@ -765,8 +707,8 @@ enum err engine_export(struct req *r)
     db_rollback(r->db); /* the read transaction: nothing to keep */
     in_tx = false;
 
-    /* the record (and the records of clear personal data shown) before the file goes out:
-     * an export that cannot be audited is not answered */
+    /* the records before the file goes out: an export that cannot be audited is not
+     * answered */
     r->audit.action = arena_printf(&r->arena, "%s.export", e->name);
     r->audit.object_type = e->name;
     r->audit.detail = audit_detail(r, e, fmt, nrows);
@@ -774,14 +716,12 @@ enum err engine_export(struct req *r)
         err = ERR_NOMEM;
         goto out;
     }
-    struct audit_ctx actx = {
-        .r = r, .e = e, .view = &view, .action = r->audit.action, .detail = r->audit.detail};
-    err = db_tx_run(r->db, audit_export, &actx);
+    err = db_tx_run(r->db, audit_export, &x);
     if (err)
         goto out;
 
     char day[CALENDAR_DATE_LEN + 1];
-    calendar_format_date(calendar_today(r->now ? r->now : clock_now()), day);
+    calendar_format_date(calendar_today(r->now), day);
     const char *name = arena_printf(&r->arena, "%s-%.4s%.2s%.2s.%s", e->label, day, day + 5,
                                     day + 8, fmt == FMT_CSV ? "csv" : "xlsx");
     int fd = o.fd;

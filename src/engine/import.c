@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/csv.h"
+#include "core/encode.h"
 #include "core/filetype.h"
 #include "core/utf8.h"
 #include "core/xlsx_read.h"
 #include "engine/engine.h"
+#include "engine/internal.h"
 #include "engine/transfer.h"
 #include "server/access.h"
 #include "server/msg.h"
@@ -183,57 +186,66 @@ static json_t *split_list(struct req *r, const char *s)
     return out;
 }
 
+/* The id of the one live row of ref in the reader's scope whose label column is text: its
+ * id as text, "" when none, "*" when several. */
+static enum err find_by_label(struct req *r, const struct entity *ref, const char *label,
+                              const char *text, const char **out)
+{
+    struct scope sc;
+    enum err e = access_scope(r, ref->perms.read, &sc);
+    if (e)
+        return e;
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, arena_printf(&r->arena, "SELECT t.id FROM %s t WHERE t.%s = ", ref->table, label));
+    sqlq_arg(&q, DB_T(text));
+    if (ref->flags & ENTITY_SOFT_DELETE)
+        sqlq_add(&q, " AND t.deleted_at IS NULL");
+    if (engine_scope_field(ref)) {
+        sqlq_add(&q, " AND ");
+        access_scope_sql(&sc, "t.region_code", &r->arena, &q);
+    }
+    sqlq_add(&q, " LIMIT 2");
+    struct db_rows rows;
+    e = sqlq_query(&q, r->db, &r->arena, &rows);
+    sqlq_release(&q);
+    if (e)
+        return e;
+    *out = rows.nrows == 1  ? arena_printf(&r->arena, "%lld", (long long)db_int(&rows, 0, 0))
+           : rows.nrows > 1 ? "*"
+                            : "";
+    return *out ? ERR_OK : ERR_NOMEM;
+}
+
 /* A reference given by id, or by the label of exactly one live row in the reader's scope
- * of the referenced entity. *out gets the id text, or NULL with a field error on r. */
+ * of the referenced entity (looked up once per file). *out gets the id text, or NULL with a
+ * field error on r. */
 static enum err ref_of(struct import *im, const struct field_def *f, const char *text,
                        const char **out)
 {
     struct req *r = im->r;
     *out = NULL;
-    size_t k = 0;
-    while (text[k] >= '0' && text[k] <= '9')
-        k++;
-    if (k && !text[k] && k < 20) {
+    int64_t id;
+    if (parse_int64(text, &id) && id > 0) {
         *out = text;
         return ERR_OK;
     }
     const struct entity *ref = engine_entity(f->ref);
-    const struct field_def *label = ref ? engine_label_field(ref) : NULL;
-    if (!label || ref->key)
+    const char *label = ref && !ref->key ? engine_label_column(ref) : NULL;
+    if (!label)
         return field_error(r, f, "type_id");
     const char *key = arena_printf(&r->arena, "%s\x1f%s", ref->name, text);
     if (!key)
         return ERR_NOMEM;
     json_t *hit = json_object_get(im->refs, key);
     if (!hit) {
-        struct scope sc = {0};
-        if (ref->perms.read && access_has(r, ref->perms.read)) {
-            enum err e = access_scope(r, ref->perms.read, &sc);
+        const char *found = ""; /* rows one may not read do not exist for them */
+        if (access_has(r, ref->perms.read)) {
+            enum err e = find_by_label(r, ref, label, text, &found);
             if (e)
                 return e;
         }
-        struct sqlq q;
-        sqlq_init(&q);
-        sqlq_add(&q, arena_printf(&r->arena, "SELECT t.id FROM %s t WHERE t.%s = ", ref->table,
-                                  label->name));
-        sqlq_arg(&q, DB_T(text));
-        if (ref->flags & ENTITY_SOFT_DELETE)
-            sqlq_add(&q, " AND t.deleted_at IS NULL");
-        if (engine_scope_field(ref)) {
-            sqlq_add(&q, " AND ");
-            access_scope_sql(&sc, "t.region_code", &r->arena, &q);
-        }
-        sqlq_add(&q, " LIMIT 2");
-        struct db_rows rows;
-        enum err e = sqlq_query(&q, r->db, &r->arena, &rows);
-        sqlq_release(&q);
-        if (e)
-            return e;
-        const char *v = rows.nrows == 1
-                            ? arena_printf(&r->arena, "%lld", (long long)db_int(&rows, 0, 0))
-                        : rows.nrows ? "*"
-                                     : "";
-        hit = json_string(v ? v : "");
+        hit = json_string(found);
         if (!hit || json_object_set_new(im->refs, key, hit))
             return ERR_NOMEM;
     }
@@ -252,17 +264,13 @@ static enum err value_of(struct import *im, const struct field_def *f, const cha
                          enum xlsx_cell_type type, json_t **out)
 {
     struct req *r = im->r;
-    bool number = im->xlsx && type == XLSX_NUMBER;
+    bool number = type == XLSX_NUMBER; /* a CSV's cells are all text */
     *out = NULL;
     switch (f->type) {
     case FT_INT: {
         int64_t v;
-        const char *s = integral_text(r, text);
-        char *end;
-        long long x = strtoll(s, &end, 10);
-        if (!*s || *end)
+        if (!parse_int64(integral_text(r, text), &v))
             return field_error(r, f, "type_integer");
-        v = x;
         *out = json_integer(v);
         break;
     }
@@ -290,14 +298,10 @@ static enum err value_of(struct import *im, const struct field_def *f, const cha
         break;
     case FT_DATE: {
         int64_t t;
-        char local[20];
         if (number && xfer_excel_time(text, &t)) {
-            char utc[21];
-            clock_format_utc(t, utc);
-            if (xfer_time_local(utc, local)) {
-                local[10] = '\0';
-                text = arena_strdup(&r->arena, local);
-            }
+            char day[CALENDAR_DATE_LEN + 1];
+            calendar_format_date(calendar_today(t), day);
+            text = arena_strdup(&r->arena, day);
         } else if (strlen(text) == 10 && text[4] == '/' && text[7] == '/') {
             char *s = arena_strdup(&r->arena, text);
             if (s) {

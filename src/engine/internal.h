@@ -4,6 +4,7 @@
 #define SHEGONG_ENGINE_INTERNAL_H
 
 #include <jansson.h>
+#include <regex.h>
 
 #include "engine/engine.h"
 
@@ -18,11 +19,17 @@ struct layout {
     int first;   /* the first field's column */
 };
 void engine_layout(const struct entity *e, struct layout *l);
-/* The select list ("t.id, t.version, ..."). */
-const char *engine_cols(const struct entity *e, struct arena *a);
+/* The select list ("t.id, t.version, ..."), and "SELECT <list> FROM table t WHERE
+ * t.id = $1" for a live row; both made once at start-up. */
+const char *engine_cols(const struct entity *e);
+const char *engine_select_live(const struct entity *e);
+/* The compiled pattern of a field that has one (compiled and checked at start-up). */
+const regex_t *engine_field_regex(const struct field_def *f);
 /* How many select-list columns a field takes (a ref adds its label). */
 int engine_field_cols(const struct field_def *f);
 bool engine_field_sealed(const struct field_def *f);
+/* The blind index kind of a sealed field ("idcard", "phone"), for crypto_blind_index. */
+const char *engine_blind_kind(const struct field_def *f);
 
 /* A client's value for f, checked and normalised (see values.c for the forms); field
  * errors go on r with the label; *out is NULL then. JSON null is kept as null. */
@@ -34,6 +41,10 @@ enum err engine_value_load(struct req *r, const struct field_def *f, const struc
 /* The value as the API shows it, masked when clear is false. */
 enum err engine_value_out(struct req *r, const struct field_def *f, json_t *norm, bool clear,
                           json_t **out);
+/* A sealed field's value as its two bound parameters: the sealed text and the blind
+ * index (both NULL for null). */
+enum err engine_value_seal(struct req *r, const struct field_def *f, json_t *v, struct db_val *enc,
+                           struct db_val *idx);
 /* The value as a bound database parameter (not for sealed fields). */
 struct db_val engine_value_db(struct req *r, const struct field_def *f, json_t *norm);
 /* Whether a normalised value counts as given (not null, not "", not []). */
@@ -46,13 +57,20 @@ const char *engine_value_text(struct req *r, json_t *norm);
 
 /* Whether an ID-number or phone value may be shown in clear to this view for region. */
 bool engine_view_clear(const struct engine_view *v, const struct entity *e, const char *region);
-bool engine_entity_has_pii(const struct entity *e);
 
 /* The column naming a row in titles (its label field when stored as plain text), or NULL. */
 const char *engine_label_column(const struct entity *e);
 
 /* Renews row id's full-text document from its stored values (ENTITY_FTS only). */
 enum err engine_reindex(struct req *r, const struct entity *e, int64_t id);
+
+/* An id given as a JSON string of digits or an integer (> 0). */
+bool engine_id_of(json_t *v, int64_t *out);
+/* Whether row id of e exists, is live and lies in the reader's scope of e's read
+ * permission (all in one query). */
+enum err engine_row_visible(struct req *r, const struct entity *e, int64_t id, bool *ok);
+/* The longest text a text field takes, in characters (its max, else 200 / 20000). */
+int64_t engine_text_max(const struct field_def *f);
 
 /* Parses an RFC 3339 time ("2026-11-29T08:00:00Z", "...+08:00") into Unix seconds. */
 bool engine_parse_time(const char *s, int64_t *out);

@@ -56,7 +56,7 @@ json_t *engine_field_meta(const struct field_def *f)
         json_object_set_new(o, "min", json_integer(f->min));
         json_object_set_new(o, "max", json_integer(f->max));
     } else if (f->type == FT_TEXT || f->type == FT_LONGTEXT) {
-        json_object_set_new(o, "max", json_integer(f->type == FT_TEXT ? 200 : 20000));
+        json_object_set_new(o, "max", json_integer(engine_text_max(f)));
     }
     if (f->type == FT_DECIMAL)
         json_object_set_new(o, "scale", json_integer(f->scale));
@@ -99,6 +99,15 @@ static bool can(struct req *r, const char *perm)
     return perm && access_has(r, perm);
 }
 
+/* Whether q= searches anything: full text, or LIKE on searchable fields. */
+static bool searchable(const struct entity *e)
+{
+    for (const struct field_def *f = e->fields; f->name; f++)
+        if (f->flags & FF_SEARCHABLE)
+            return true;
+    return false;
+}
+
 static json_t *entity_meta(struct req *r, const struct entity *e)
 {
     json_t *fields = json_array();
@@ -116,8 +125,8 @@ static json_t *entity_meta(struct req *r, const struct entity *e)
     json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:b, s:b, s:b, s:o, s:o}", "name", e->name,
                           "label", e->label, "module", e->module, "key", e->key ? e->key : "id",
                           "region_scoped", engine_scope_field(e) != NULL, "soft_delete",
-                          (e->flags & ENTITY_SOFT_DELETE) != 0, "search",
-                          (e->flags & ENTITY_FTS) != 0 || true, "fields", fields, "can", c);
+                          (e->flags & ENTITY_SOFT_DELETE) != 0, "search", searchable(e), "fields",
+                          fields, "can", c);
     if (o) {
         json_object_set_new(o, "default_sort",
                             json_string(e->default_sort ? e->default_sort : "-id"));

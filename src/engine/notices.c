@@ -1,6 +1,6 @@
-/* 督办 notices: the job that marks clocks due soon or overdue and writes one notice per
- * clock, kind and due time; when it must run next; and the notice routes. A notice is for
- * the holders of its workflow's supervise_perm whose scope holds the row's region. */
+/* 督办 notices: the job that writes one notice per clock, kind (due soon, overdue) and due
+ * time, and when it must run next; the notice routes. A notice is for the holders of its
+ * workflow's supervise_perm whose scope holds the row's region. */
 #include "engine/workflow.h"
 
 #include <inttypes.h>
@@ -25,46 +25,47 @@ static const char *clocks_from(struct arena *a, const struct entity *e)
                         (e->flags & ENTITY_SOFT_DELETE) ? " AND t.deleted_at IS NULL" : "");
 }
 
+/* The clock has no notice of this kind for its current due time yet (a restarted,
+ * extended or resumed clock has a new due time, so it gets fresh ones). */
+#define NO_NOTICE(kind)                                                                            \
+    "NOT EXISTS (SELECT 1 FROM notice n WHERE n.deadline_id = d.id AND n.kind = '" kind "' "       \
+    "AND n.due_at = d.due_at)"
+
+/* Whether the job looks at e's clocks: only a workflow with supervisors has notices. */
+static bool noticed(const struct entity *e)
+{
+    return e->workflow && e->workflow->supervise_perm;
+}
+
 struct job {
     int64_t now;
     int created;
 };
 
 static enum err notice_add(struct db_conn *c, struct arena *a, const struct entity *e,
-                           const struct db_rows *rows, size_t i, bool overdue, int64_t now,
-                           int *created)
+                           const struct db_rows *rows, size_t i, int64_t now, int *created)
 {
-    const struct workflow *w = e->workflow;
-    int64_t clock = db_int(rows, i, 0), row_id = db_int(rows, i, 1), due = db_int(rows, i, 3);
-    const char *clock_label = db_str(rows, i, 2), *region = db_str(rows, i, 4);
-    const char *name = db_str(rows, i, 5);
-    enum err err = ERR_OK;
-    if (w->supervise_perm) {
-        const char *suffix =
-            msg_text(overdue ? "workflow_notice_overdue" : "workflow_notice_due_soon");
-        const char *title =
-            name ? arena_printf(a, "%s「%s」%s%s", e->label, name, clock_label, suffix)
-                 : arena_printf(a, "%s%" PRId64 "%s%s", e->label, row_id, clock_label, suffix);
-        if (!title)
-            return ERR_NOMEM;
-        int64_t changes = 0;
-        err = db_exec(c,
-                      "INSERT INTO notice (id, kind, deadline_id, entity, row_id, region_code, "
-                      "perm, title, due_at, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                      "ON CONFLICT (deadline_id, kind, due_at) DO NOTHING",
-                      DB_ARGS(DB_I(id_next()), DB_T(overdue ? "overdue" : "due_soon"), DB_I(clock),
-                              DB_T(e->name), DB_I(row_id), DB_T(region), DB_T(w->supervise_perm),
-                              DB_T(title), DB_I(due), DB_I(now)),
-                      &changes);
-        if (!err && created)
-            *created += (int)changes;
-    }
+    int64_t row_id = db_int(rows, i, 1), due = db_int(rows, i, 3);
+    const char *clock_label = db_str(rows, i, 2), *name = db_str(rows, i, 5);
+    bool overdue = deadline_overdue(due, now);
+    const char *suffix = msg_text(overdue ? "workflow_notice_overdue" : "workflow_notice_due_soon");
+    const char *title =
+        name ? arena_printf(a, "%s「%s」%s%s", e->label, name, clock_label, suffix)
+             : arena_printf(a, "%s%" PRId64 "%s%s", e->label, row_id, clock_label, suffix);
+    if (!title)
+        return ERR_NOMEM;
+    int64_t changes = 0; /* 0 when another server wrote it first */
+    enum err err = db_exec(
+        c,
+        "INSERT INTO notice (id, kind, deadline_id, entity, row_id, region_code, perm, "
+        "title, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "ON CONFLICT (deadline_id, kind, due_at) DO NOTHING",
+        DB_ARGS(DB_I(id_next()), DB_T(overdue ? "overdue" : "due_soon"), DB_I(db_int(rows, i, 0)),
+                DB_T(e->name), DB_I(row_id), DB_T(db_str(rows, i, 4)),
+                DB_T(e->workflow->supervise_perm), DB_T(title), DB_I(due), DB_I(now)),
+        &changes);
     if (!err)
-        err = db_exec(c,
-                      overdue ? "UPDATE deadline SET overdue_noticed_at = $2 WHERE id = $1"
-                              : "UPDATE deadline SET soon_noticed_at = $2 WHERE id = $1",
-                      DB_ARGS(DB_I(clock), DB_I(now)), NULL);
+        *created += (int)changes;
     return err;
 }
 
@@ -73,14 +74,17 @@ static enum err job_entity(struct db_conn *c, struct arena *a, const struct enti
 {
     const char *from = clocks_from(a, e);
     const char *label = engine_label_column(e);
-    const char *sql = from ? arena_printf(a,
-                                          "SELECT d.id, d.row_id, d.label, d.due_at, %s, %s%s %s "
-                                          "AND ((d.overdue_noticed_at IS NULL AND d.due_at < $2) "
-                                          "OR (d.soon_noticed_at IS NULL AND d.due_at >= $2 AND "
-                                          "d.due_at - $3 <= $2)) ORDER BY d.due_at, d.id",
-                                          engine_scope_field(e) ? "t.region_code" : "NULL",
-                                          label ? "t." : "", label ? label : "NULL", from)
-                           : NULL;
+    const char *sql =
+        from ? arena_printf(
+                   a,
+                   "SELECT d.id, d.row_id, d.label, d.due_at, %s, %s%s %s "
+                   "AND ((d.due_at < $2 AND " NO_NOTICE(
+                       "overdue") ") "
+                                  "OR (d.due_at >= $2 AND d.due_at - $3 <= $2 AND " NO_NOTICE(
+                                      "due_soon") ")) ORDER BY d.due_at, d.id",
+                   engine_scope_field(e) ? "t.region_code" : "NULL", label ? "t." : "",
+                   label ? label : "NULL", from)
+             : NULL;
     if (!sql)
         return ERR_NOMEM;
     struct db_rows rows;
@@ -89,8 +93,7 @@ static enum err job_entity(struct db_conn *c, struct arena *a, const struct enti
                                     DB_I(deadline_soon_seconds(e->workflow->due_soon_days))),
                             &rows);
     for (size_t i = 0; !err && i < rows.nrows; i++)
-        err = notice_add(c, a, e, &rows, i, deadline_overdue(db_int(&rows, i, 3), j->now), j->now,
-                         &j->created);
+        err = notice_add(c, a, e, &rows, i, j->now, &j->created);
     return err;
 }
 
@@ -102,18 +105,17 @@ static enum err job_tx(struct db_conn *c, void *ctx)
     j->created = 0; /* the transaction may be retried */
     enum err err = ERR_OK;
     for (const struct entity *const *e = engine_entities(); !err && e && *e; e++)
-        if ((*e)->workflow)
+        if (noticed(*e))
             err = job_entity(c, &a, *e, j);
     arena_release(&a);
     return err;
 }
 
-enum err workflow_jobs_run(struct db_conn *c, int64_t now, int *created)
+static enum err job_run(struct db_conn *c, int64_t now, int *created)
 {
     struct job j = {.now = now};
     enum err err = db_tx_run(c, job_tx, &j);
-    if (created)
-        *created = err ? 0 : j.created;
+    *created = err ? 0 : j.created;
     return err;
 }
 
@@ -121,24 +123,24 @@ static enum err next_entity(struct db_conn *c, struct arena *a, const struct ent
                             int64_t *when)
 {
     const char *from = clocks_from(a, e);
-    const char *sql = from ? arena_printf(a,
-                                          "SELECT (SELECT MIN(d.due_at) %s AND "
-                                          "d.overdue_noticed_at IS NULL), (SELECT MIN(d.due_at) "
-                                          "%s AND d.soon_noticed_at IS NULL AND d.due_at >= $2)",
-                                          from, from)
-                           : NULL;
+    const char *sql =
+        from ? arena_printf(a,
+                            "SELECT (SELECT MIN(d.due_at) %s AND " NO_NOTICE(
+                                "overdue") "), (SELECT MIN(d.due_at) %s AND "
+                                           "d.due_at >= $2 AND " NO_NOTICE("due_soon") ")",
+                            from, from)
+             : NULL;
     if (!sql)
         return ERR_NOMEM;
     struct db_rows rows;
     enum err err = db_query_one(c, a, sql, DB_ARGS(DB_T(e->name), DB_I(now)), &rows);
     if (err)
         return err;
-    int64_t soon = deadline_soon_seconds(e->workflow->due_soon_days);
     int64_t cand[2] = {0, 0};
     if (!db_is_null(&rows, 0, 0))
         cand[0] = db_int(&rows, 0, 0) + 1; /* overdue once due_at < now */
     if (!db_is_null(&rows, 0, 1)) {
-        cand[1] = db_int(&rows, 0, 1) - soon;
+        cand[1] = db_int(&rows, 0, 1) - deadline_soon_seconds(e->workflow->due_soon_days);
         if (cand[1] < now)
             cand[1] = now;
     }
@@ -148,18 +150,25 @@ static enum err next_entity(struct db_conn *c, struct arena *a, const struct ent
     return ERR_OK;
 }
 
-enum err workflow_next_due(struct db_conn *c, int64_t now, int64_t *when)
+static enum err job_next(struct db_conn *c, int64_t now, int64_t *when)
 {
     struct arena a;
     arena_init(&a, 0);
     *when = 0;
     enum err err = ERR_OK;
     for (const struct entity *const *e = engine_entities(); !err && e && *e; e++)
-        if ((*e)->workflow)
+        if (noticed(*e))
             err = next_entity(c, &a, *e, now, when);
     arena_release(&a);
     return err;
 }
+
+const struct job_def workflow_notice_job = {
+    .name = "notices",
+    .done = "deadline notice(s) written",
+    .run = job_run,
+    .next = job_next,
+};
 
 /* ---- Routes ------------------------------------------------------------------------ */
 
@@ -180,14 +189,12 @@ static enum err visible_sql(struct req *r, struct sqlq *q)
         if (seen || ndone == sizeof(done) / sizeof(done[0]))
             continue;
         done[ndone++] = w->supervise_perm;
-        struct scope s;
-        enum err err = access_scope(r, w->supervise_perm, &s);
-        if (err)
-            return err;
         sqlq_add(q, " OR (n.perm = ");
         sqlq_arg(q, DB_T(w->supervise_perm));
         sqlq_add(q, " AND ");
-        access_scope_sql(&s, "n.region_code", &r->arena, q);
+        enum err err = workflow_scope_sql(r, w->supervise_perm, "n.region_code", q);
+        if (err)
+            return err;
         sqlq_add(q, ")");
     }
     sqlq_add(q, ")");
@@ -196,8 +203,9 @@ static enum err visible_sql(struct req *r, struct sqlq *q)
 
 enum err notices_list(struct req *r)
 {
-    int64_t page, size;
-    query_page(r, 20, &page, &size);
+    int64_t page = 1, size = 20; /* the engine's list parameters: page and size */
+    query_int(r, "page", &page);
+    query_int(r, "size", &size);
     bool unread = json_is_true(json_object_get(r->query, "unread"));
     struct sqlq from;
     sqlq_init(&from);
@@ -234,7 +242,10 @@ enum err notices_list(struct req *r)
     }
     if (!items)
         return ERR_NOMEM;
-    return reply_page_take(r, items, total, page, size);
+    return reply_json_take(r, 200,
+                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                                     (json_int_t)total, "page", (json_int_t)page, "size",
+                                     (json_int_t)size));
 }
 
 enum err notices_read(struct req *r)

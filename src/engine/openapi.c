@@ -10,6 +10,8 @@
 #include "server/reply.h"
 #include "server/server.h"
 
+#define ID_PATTERN "^[1-9][0-9]{0,18}$"
+
 static json_t *response_ref(const char *name)
 {
     char buf[160];
@@ -35,10 +37,10 @@ static void error_responses(const struct route *rt, json_t *resp, bool has_input
         json_object_set_new(resp, "404", response_ref("NotFound"));
     if (write)
         json_object_set_new(resp, "409", response_ref("Conflict"));
-    if (body)
+    if (body) {
         json_object_set_new(resp, "413", response_ref("TooLarge"));
-    if (body)
         json_object_set_new(resp, "415", response_ref("UnsupportedMedia"));
+    }
     json_object_set_new(resp, "default", response_ref("Error"));
 }
 
@@ -118,10 +120,6 @@ static void entity_operation(struct arena *a, const struct route *rt, const stru
         json_array_append_new(params, openapi_param("dry_run", "query", false,
                                                     json_pack("{s:s}", "type", "boolean"),
                                                     "只检查，不写入"));
-        json_array_append_new(params, openapi_param("format", "query", false,
-                                                    json_pack("{s:s, s:[s, s]}", "type", "string",
-                                                              "enum", "xlsx", "csv"),
-                                                    "文件格式（不填则按内容判断）"));
         json_object_set_new(
             op, "requestBody",
             json_pack("{s:b, s:{s:{}, s:{}}}", "required", 1, "content",
@@ -151,10 +149,8 @@ static void entity_operation(struct arena *a, const struct route *rt, const stru
 }
 
 /* Routes whose answers this file knows beyond "some JSON". */
-static bool known_operation(struct arena *a, const struct route *rt, json_t *op, json_t *params,
-                            json_t *resp)
+static bool known_operation(const struct route *rt, json_t *op, json_t *params, json_t *resp)
 {
-    (void)a;
     if (rt->handler == attachment_put) {
         json_object_set_new(op, "summary", json_string("上传附件（请求体为文件内容本身）"));
         json_object_set_new(
@@ -201,12 +197,12 @@ static bool known_operation(struct arena *a, const struct route *rt, json_t *op,
 }
 
 /* operationId for a static route: method and path, e.g. get_api_v1_users_id. */
-static const char *static_operation_id(struct arena *a, const struct route *rt, json_t *used)
+static const char *static_operation_id(struct arena *a, const struct route *rt, const char *method,
+                                       json_t *used)
 {
     struct sbuf sb;
     sbuf_init(&sb, 512);
-    for (const char *m = rt->method; *m; m++)
-        sbuf_addc(&sb, (char)(*m >= 'A' && *m <= 'Z' ? *m - 'A' + 'a' : *m));
+    sbuf_adds(&sb, method);
     bool sep = true;
     for (const char *p = rt->pattern; *p; p++) {
         bool alnum =
@@ -240,7 +236,9 @@ static const char *route_tag(struct arena *a, const struct route *rt, const stru
     return arena_strndup(a, p, n);
 }
 
-static json_t *operation(struct arena *a, const struct route *rt, json_t *used, json_t *tags)
+/* The operation of rt; method is its lower-case method. */
+static json_t *operation(struct arena *a, const struct route *rt, const char *method, json_t *used,
+                         json_t *tags)
 {
     const struct entity *e = engine_route_entity(rt);
     json_t *op = json_object(), *params = json_array(), *resp = json_object();
@@ -267,10 +265,9 @@ static json_t *operation(struct arena *a, const struct route *rt, json_t *used, 
     for (const struct param_def *d = rt->query; d && d->name; d++)
         if (!(rt->handler == attachment_put && strcmp(d->name, "filename") == 0))
             json_array_append_new(params, openapi_static_param(d));
-    bool has_input = json_array_size(params) > 0;
     if (e) {
         entity_operation(a, rt, e, op, params, resp);
-    } else if (!known_operation(a, rt, op, params, resp)) {
+    } else if (!known_operation(rt, op, params, resp)) {
         json_object_set_new(op, "summary",
                             json_string(arena_printf(a, "%s %s", rt->method, rt->pattern)));
         if (rt->flags & ROUTE_JSON_BODY)
@@ -283,12 +280,12 @@ static json_t *operation(struct arena *a, const struct route *rt, json_t *used, 
                            : openapi_json_content(json_object())));
     }
     if (!json_object_get(op, "operationId"))
-        json_object_set_new(op, "operationId", json_string(static_operation_id(a, rt, used)));
+        json_object_set_new(op, "operationId",
+                            json_string(static_operation_id(a, rt, method, used)));
     else
         json_object_set_new(used, json_string_value(json_object_get(op, "operationId")),
                             json_true());
-    has_input = has_input || json_array_size(params) > 0;
-    error_responses(rt, resp, has_input);
+    error_responses(rt, resp, json_array_size(params) > 0);
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
@@ -415,7 +412,7 @@ enum err engine_openapi(struct req *r)
         method[n] = '\0';
         if (json_object_get(item, method))
             continue; /* the router answers the first of two equal routes */
-        json_object_set_new(item, method, operation(&r->arena, rt, used, tag_entities));
+        json_object_set_new(item, method, operation(&r->arena, rt, method, used, tag_entities));
     }
     json_t *tags = json_array();
     const char *name;

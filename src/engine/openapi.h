@@ -13,15 +13,10 @@
 
 #include "engine/engine.h"
 
-#define ID_PATTERN     "^[1-9][0-9]{0,18}$"
-#define REGION_PATTERN "^[0-9]{12}$"
-
 /* {"$ref": "#/components/schemas/<name>"} (takes nothing, copies name). */
 json_t *openapi_ref(const char *name);
 /* {"application/json": {"schema": schema}} (takes schema). */
 json_t *openapi_json_content(json_t *schema);
-/* A string schema with an optional format and pattern. */
-json_t *openapi_str(const char *format, const char *pattern);
 /* e->name + suffix, in a. */
 const char *openapi_name(struct arena *a, const struct entity *e, const char *suffix);
 

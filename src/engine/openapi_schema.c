@@ -1,9 +1,12 @@
 /* The schemas and parameters of the OpenAPI document (see openapi.h): JSON Schema for each
  * field type, the row, input, list and action schemas of an entity, and its list query. */
+#include "engine/internal.h"
 #include "engine/openapi.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#define REGION_PATTERN "^[0-9]{12}$"
 
 /* ---- Small builders ------------------------------------------------------------------ */
 
@@ -33,7 +36,8 @@ static json_t *nullable(json_t *s)
     return json_pack("{s:[o, {s:s}]}", "anyOf", s, "type", "null");
 }
 
-json_t *openapi_str(const char *format, const char *pattern)
+/* A string schema with an optional format and pattern. */
+static json_t *string_schema(const char *format, const char *pattern)
 {
     json_t *s = json_pack("{s:s}", "type", "string");
     if (format)
@@ -93,7 +97,7 @@ static json_t *field_schema(const struct field_def *f, enum direction dir)
     switch (f->type) {
     case FT_TEXT:
     case FT_LONGTEXT: {
-        int64_t max = f->max ? f->max : f->type == FT_TEXT ? 200 : 20000;
+        int64_t max = engine_text_max(f);
         s = json_pack("{s:s, s:I}", "type", "string", "maxLength", (json_int_t)max);
         if (f->min > 0)
             json_object_set_new(s, "minLength", json_integer(f->min));
@@ -113,7 +117,7 @@ static json_t *field_schema(const struct field_def *f, enum direction dir)
         char pat[64];
         snprintf(pat, sizeof(pat), "^-?[0-9]+(\\.[0-9]{1,%d})?$", f->scale > 0 ? f->scale : 1);
         if (dir == OUTPUT) {
-            s = openapi_str(NULL, f->scale > 0 ? pat : "^-?[0-9]+$");
+            s = string_schema(NULL, f->scale > 0 ? pat : "^-?[0-9]+$");
         } else {
             s = json_pack("{s:[s, s], s:s}", "type", "string", "number", "pattern",
                           f->scale > 0 ? pat : "^-?[0-9]+$");
@@ -129,10 +133,10 @@ static json_t *field_schema(const struct field_def *f, enum direction dir)
         s = json_pack("{s:s}", "type", "boolean");
         break;
     case FT_DATE:
-        s = openapi_str("date", NULL);
+        s = string_schema("date", NULL);
         break;
     case FT_DATETIME:
-        s = openapi_str("date-time", NULL);
+        s = string_schema("date-time", NULL);
         break;
     case FT_ENUM:
         s = enum_schema(f);
@@ -146,20 +150,20 @@ static json_t *field_schema(const struct field_def *f, enum direction dir)
                       dir == OUTPUT ? openapi_ref("Id") : id_input(), "x-ref", f->ref);
         break;
     case FT_REGION:
-        s = openapi_str(NULL, REGION_PATTERN);
+        s = string_schema(NULL, REGION_PATTERN);
         set_description(s, "12位统计用区划代码");
         break;
     case FT_IDCARD:
-        s = openapi_str(NULL, NULL);
+        s = string_schema(NULL, NULL);
         set_description(s, dir == OUTPUT ? "身份证件号码（无查阅权限时为掩码）"
                                          : "身份证件号码（18位，或15位旧号码）");
         break;
     case FT_USCC:
-        s = openapi_str(NULL, dir == OUTPUT ? "^[0-9A-Z]{18}$" : NULL);
+        s = string_schema(NULL, dir == OUTPUT ? "^[0-9A-Z]{18}$" : NULL);
         set_description(s, "统一社会信用代码（18位）");
         break;
     case FT_PHONE:
-        s = openapi_str(NULL, NULL);
+        s = string_schema(NULL, NULL);
         set_description(s, dir == OUTPUT ? "手机或固定电话号码（无查阅权限时为掩码）"
                                          : "手机或固定电话号码，如 13812345678、010-12345678");
         break;
@@ -220,13 +224,13 @@ static json_t *row_schema(const struct entity *e)
         json_object_set_new(props, "version",
                             json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 1,
                                       "description", "版本号：修改时原样提交，用于发现并发修改"));
-        json_object_set_new(props, "created_at", openapi_str("date-time", NULL));
-        json_object_set_new(props, "updated_at", openapi_str("date-time", NULL));
+        json_object_set_new(props, "created_at", string_schema("date-time", NULL));
+        json_object_set_new(props, "updated_at", string_schema("date-time", NULL));
         json_array_append_new(req, json_string("id"));
         json_array_append_new(req, json_string("version"));
     }
     if (e->flags & ENTITY_SOFT_DELETE)
-        json_object_set_new(props, "deleted_at", nullable(openapi_str("date-time", NULL)));
+        json_object_set_new(props, "deleted_at", nullable(string_schema("date-time", NULL)));
     if (e->workflow) {
         json_t *states = json_array();
         for (const struct state_def *s = e->workflow->states; s->name; s++)
@@ -364,12 +368,12 @@ json_t *openapi_path_param(const struct entity *e, const char *name)
     if (strcmp(name, "id") == 0 || strcmp(name, "grant") == 0)
         return openapi_param(name, "path", true, openapi_ref("Id"), "编号");
     if (strcmp(name, "code") == 0)
-        return openapi_param(name, "path", true, openapi_str(NULL, REGION_PATTERN),
+        return openapi_param(name, "path", true, string_schema(NULL, REGION_PATTERN),
                              "12位统计用区划代码");
     if (strcmp(name, "date") == 0)
-        return openapi_param(name, "path", true, openapi_str("date", NULL), "日期 YYYY-MM-DD");
+        return openapi_param(name, "path", true, string_schema("date", NULL), "日期 YYYY-MM-DD");
     if (strcmp(name, "year") == 0)
-        return openapi_param(name, "path", true, openapi_str(NULL, "^[0-9]{1,4}$"), "年份");
+        return openapi_param(name, "path", true, string_schema(NULL, "^[0-9]{1,4}$"), "年份");
     if (strcmp(name, "action") == 0 && e && e->workflow) {
         json_t *acts = json_array();
         struct sbuf sb;
@@ -389,8 +393,8 @@ json_t *openapi_path_param(const struct entity *e, const char *name)
         return p;
     }
     if (strcmp(name, "key") == 0 && e && e->key)
-        return openapi_param(name, "path", true, openapi_str(NULL, NULL), e->key);
-    return openapi_param(name, "path", true, openapi_str(NULL, NULL), NULL);
+        return openapi_param(name, "path", true, string_schema(NULL, NULL), e->key);
+    return openapi_param(name, "path", true, string_schema(NULL, NULL), NULL);
 }
 
 json_t *openapi_static_param(const struct param_def *d)
@@ -408,7 +412,7 @@ json_t *openapi_static_param(const struct param_def *d)
         }
         break;
     case PARAM_REGION:
-        s = openapi_str(NULL, REGION_PATTERN);
+        s = string_schema(NULL, REGION_PATTERN);
         break;
     case PARAM_BOOL:
         s = json_pack("{s:s}", "type", "boolean");
@@ -472,14 +476,14 @@ void openapi_query_params(const struct entity *e, json_t *out, bool paging)
                                json_pack("{s:s, s:i}", "type", "string", "maxLength", 200),
                                "关键字（全文检索）"));
     if (engine_scope_field(e))
-        json_array_append_new(out, list_param("region", openapi_str(NULL, REGION_PATTERN),
+        json_array_append_new(out, list_param("region", string_schema(NULL, REGION_PATTERN),
                                               "所属区划及其下级（逗号分隔），在您的管辖范围内"));
     if (e->flags & ENTITY_SOFT_DELETE)
         json_array_append_new(out, openapi_param("deleted", "query", false,
                                                  json_pack("{s:s}", "type", "boolean"),
                                                  "true：只列出已删除的记录（需要删除权限）"));
     json_array_append_new(
-        out, openapi_param("sort", "query", false, openapi_str(NULL, NULL), sorts.buf));
+        out, openapi_param("sort", "query", false, string_schema(NULL, NULL), sorts.buf));
     sbuf_release(&sorts);
     if (!paging)
         return;
@@ -491,6 +495,6 @@ void openapi_query_params(const struct entity *e, json_t *out, bool paging)
                                              json_pack("{s:s, s:i, s:i, s:i}", "type", "integer",
                                                        "minimum", 1, "maximum", 200, "default", 20),
                                              "每页条数"));
-    json_array_append_new(out, openapi_param("after", "query", false, openapi_str(NULL, NULL),
+    json_array_append_new(out, openapi_param("after", "query", false, string_schema(NULL, NULL),
                                              "按上一页答复的 next 继续翻页（按编号或时间排序时）"));
 }

@@ -18,42 +18,8 @@
 #define MAX_PAGE_SIZE   200
 #define MAX_ARGS        40
 
-const char *engine_cols(const struct entity *e, struct arena *a)
-{
-    struct sbuf b;
-    sbuf_init(&b, 8192);
-    if (e->flags & ENTITY_REFERENCE)
-        sbuf_addf(&b, "t.%s", e->key);
-    else
-        sbuf_adds(&b, "t.id, t.version, t.created_at, t.updated_at, t.created_by, t.updated_by");
-    if (e->flags & ENTITY_SOFT_DELETE)
-        sbuf_adds(&b, ", t.deleted_at");
-    if (e->workflow)
-        sbuf_adds(&b, ", t.state");
-    for (const struct field_def *f = e->fields; f->name; f++) {
-        if (engine_field_sealed(f)) {
-            sbuf_addf(&b, ", t.%s_enc", f->name);
-        } else if (f->type == FT_REF) {
-            const struct entity *ref = engine_entity(f->ref);
-            const struct field_def *label = engine_label_field(ref);
-            if (label)
-                sbuf_addf(&b, ", t.%s, (SELECT x.%s FROM %s x WHERE x.id = t.%s)", f->name,
-                          label->name, ref->table, f->name);
-            else
-                sbuf_addf(&b, ", t.%s, NULL", f->name);
-        } else if (f->type == FT_REGION) {
-            sbuf_addf(&b, ", t.%s, (SELECT x.full_name FROM region x WHERE x.code = t.%s)", f->name,
-                      f->name);
-        } else {
-            sbuf_addf(&b, ", t.%s", f->name);
-        }
-    }
-    const char *s = sbuf_err(&b) ? NULL : arena_strdup(a, b.buf);
-    sbuf_release(&b);
-    return s;
-}
-
-bool engine_query_reserved(const char *name)
+/* Query-string names the handler reads itself (export, import). */
+static bool reserved(const char *name)
 {
     return strcmp(name, "format") == 0 || strcmp(name, "dry_run") == 0;
 }
@@ -163,19 +129,20 @@ static enum err filter(struct req *r, const struct entity *e, struct engine_quer
         if (err || !v)
             return err;
         sqlq_add(&q->from, i ? " OR " : "");
-        if (f->type == FT_REGION) { /* a region means its whole subtree */
+        if (f->type == FT_REGION || (f->flags & FF_SCOPE)) { /* a region: its subtree */
             const char *code = arena_strdup(&r->arena, json_string_value(v));
             struct scope sub = {&code, 1};
             access_scope_sql(&sub, arena_printf(&r->arena, "t.%s", f->name), &r->arena, &q->from);
         } else if (engine_field_sealed(f)) {
             char idx[65];
-            crypto_blind_index(f->type == FT_IDCARD ? "idcard" : "phone", json_string_value(v),
-                               idx);
+            crypto_blind_index(engine_blind_kind(f), json_string_value(v), idx);
             sqlq_add(&q->from, "t.");
             sqlq_add(&q->from, f->name);
             sqlq_add(&q->from, "_idx = ");
             sqlq_arg(&q->from, DB_T(arena_strdup(&r->arena, idx)));
-            q->lookup = true;
+            if (i == 0)
+                q->lookup = q->lookup ? arena_printf(&r->arena, "%s,\"%s\"", q->lookup, f->name)
+                                      : arena_printf(&r->arena, "\"%s\"", f->name);
         } else if (f->type == FT_TAGS || f->type == FT_MULTI_REF) {
             /* stored as a JSON array of strings: the quoted value is the element */
             const char *needle = f->type == FT_TAGS ? json_string_value(v)
@@ -356,7 +323,7 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     sqlq_init(&q->from);
     q->page = 1;
     q->size = 20;
-    q->cols = engine_cols(e, &r->arena);
+    q->cols = engine_cols(e);
     if (!q->cols)
         return ERR_NOMEM;
     struct args as = {.n = 0};
@@ -368,8 +335,10 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     sqlq_add(&q->from, "FROM ");
     sqlq_add(&q->from, e->table);
     sqlq_add(&q->from, " t WHERE ");
-    if (engine_scope_field(e))
-        access_scope_sql(&r->scope, "t.region_code", &r->arena, &q->from);
+    const struct field_def *scope = engine_scope_field(e);
+    if (scope)
+        access_scope_sql(&r->scope, arena_printf(&r->arena, "t.%s", scope->name), &r->arena,
+                         &q->from);
     else
         sqlq_add(&q->from, "1 = 1");
 
@@ -386,7 +355,7 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
             req_field_error(r, k, k, "invalid_format");
             continue;
         }
-        if (engine_query_reserved(k))
+        if (reserved(k))
             continue;
         const char *bad;
         if (strcmp(k, "page") == 0) {
@@ -409,7 +378,7 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
             if (!engine_scope_field(e)) {
                 req_field_error(r, k, "区划", "unknown_filter");
             } else if (*v) {
-                err = filter(r, e, q, "region_code", k, v);
+                err = filter(r, e, q, engine_scope_field(e)->name, k, v);
             }
         } else if (*v) {
             err = filter(r, e, q, k, k, v);

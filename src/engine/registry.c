@@ -2,10 +2,13 @@
  * every entity gets. Immutable after engine_init. */
 #include "engine/engine.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
+#include "engine/internal.h"
 #include "model/model.h"
 #include "server/keystore.h"
 
@@ -17,6 +20,45 @@ static size_t nentities;
 static const struct enum_def *enums[MAX_ENUMS + 1];
 static size_t nenums;
 static struct route *table;
+
+/* What engine_init derives from the definitions once: each entity's select list and
+ * single-row query, and each field pattern compiled. */
+static char *select_cols[MAX_ENTITIES];
+static char *select_live[MAX_ENTITIES];
+#define MAX_PATTERNS 256
+static struct compiled {
+    const struct field_def *f;
+    regex_t re;
+} patterns[MAX_PATTERNS];
+static size_t npatterns;
+
+static size_t entity_index(const struct entity *e)
+{
+    size_t i = 0;
+    while (i < nentities && entities[i] != e)
+        i++;
+    return i;
+}
+
+const char *engine_cols(const struct entity *e)
+{
+    size_t i = entity_index(e);
+    return i < nentities ? select_cols[i] : NULL;
+}
+
+const char *engine_select_live(const struct entity *e)
+{
+    size_t i = entity_index(e);
+    return i < nentities ? select_live[i] : NULL;
+}
+
+const regex_t *engine_field_regex(const struct field_def *f)
+{
+    for (size_t i = 0; i < npatterns; i++)
+        if (patterns[i].f == f)
+            return &patterns[i].re;
+    return NULL;
+}
 
 const struct route *engine_routes(void)
 {
@@ -75,6 +117,42 @@ const struct field_def *engine_label_field(const struct entity *e)
     return field_with(e, FF_LABEL);
 }
 
+/* The select list of e (see internal.h), made once at start-up. */
+static char *cols_build(const struct entity *e)
+{
+    struct sbuf b;
+    sbuf_init(&b, 8192);
+    if (e->flags & ENTITY_REFERENCE)
+        sbuf_addf(&b, "t.%s", e->key);
+    else
+        sbuf_adds(&b, "t.id, t.version, t.created_at, t.updated_at, t.created_by, t.updated_by");
+    if (e->flags & ENTITY_SOFT_DELETE)
+        sbuf_adds(&b, ", t.deleted_at");
+    if (e->workflow)
+        sbuf_adds(&b, ", t.state");
+    for (const struct field_def *f = e->fields; f->name; f++) {
+        if (engine_field_sealed(f)) {
+            sbuf_addf(&b, ", t.%s_enc", f->name);
+        } else if (f->type == FT_REF) {
+            const struct entity *ref = engine_entity(f->ref);
+            const struct field_def *label = engine_label_field(ref);
+            if (label)
+                sbuf_addf(&b, ", t.%s, (SELECT x.%s FROM %s x WHERE x.id = t.%s)", f->name,
+                          label->name, ref->table, f->name);
+            else
+                sbuf_addf(&b, ", t.%s, NULL", f->name);
+        } else if (f->type == FT_REGION) {
+            sbuf_addf(&b, ", t.%s, (SELECT x.full_name FROM region x WHERE x.code = t.%s)", f->name,
+                      f->name);
+        } else {
+            sbuf_addf(&b, ", t.%s", f->name);
+        }
+    }
+    char *s = sbuf_err(&b) ? NULL : strdup(b.buf);
+    sbuf_release(&b);
+    return s;
+}
+
 /* A contradiction in the definitions is the programmer's, found at start-up. */
 static bool bad(const struct entity *e, const struct field_def *f, const char *why)
 {
@@ -101,12 +179,21 @@ static bool check_fields(const struct entity *e, const struct field_def *fields,
              f->type == FT_TAGS || f->type == FT_ATTACHMENTS || f->type == FT_GEO))
             return bad(e, f, "this type cannot be sorted");
         if (f->flags & FF_SCOPE) {
-            if (f->type != FT_REGION || strcmp(f->name, "region_code") != 0)
+            /* the dispatcher checks rows by their region_code; reference data (the region
+             * table itself) is scoped by its own key */
+            bool key = (e->flags & ENTITY_REFERENCE) && e->key && strcmp(f->name, e->key) == 0;
+            if (!key && (f->type != FT_REGION || strcmp(f->name, "region_code") != 0))
                 return bad(e, f, "the scope field must be the region field region_code");
             scope++;
         }
         if (f->flags & FF_LABEL)
             label++;
+        if (f->pattern) {
+            if (npatterns == MAX_PATTERNS ||
+                regcomp(&patterns[npatterns].re, f->pattern, REG_EXTENDED | REG_NOSUB) != 0)
+                return bad(e, f, "the pattern is not a valid extended regular expression");
+            patterns[npatterns++].f = f;
+        }
         if (f->required_when) {
             const char *eq = strchr(f->required_when, '=');
             char other[64];
@@ -151,12 +238,48 @@ static bool check_entity(const struct entity *e)
             return bad(e, NULL, "a transition names an unknown state");
         if (!check_fields(e, t->fields, false))
             return false;
+        /* a field the action writes into the row must be that column's field */
+        for (const struct field_def *f = t->fields; f && f->name; f++) {
+            const struct field_def *col = engine_field(e, f->name);
+            if (!col)
+                continue;
+            if (col->flags & FF_SCOPE)
+                return bad(e, f, "an action cannot move a row to another region");
+            if (col->type != f->type || (f->ref && (!col->ref || strcmp(f->ref, col->ref))) ||
+                (f->enum_name && (!col->enum_name || strcmp(f->enum_name, col->enum_name))))
+                return bad(e, f, "an action field differs from the entity field of its name");
+        }
     }
     return true;
 }
 
+/* Whether two patterns match the same paths ({a} and {b} are both one segment). */
+static bool same_shape(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a == '{' && *b == '{') {
+            a = strchr(a, '}');
+            b = strchr(b, '}');
+            if (!a || !b)
+                return false;
+        } else if (*a != *b) {
+            return false;
+        }
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+static size_t nstatic_routes;
+
+/* Adds a generated route, unless a module's own route answers the same method and path:
+ * that one is first in the table and would make the generated one unreachable. */
 static bool add_route(struct route *rt, size_t *n, size_t cap, struct route add)
 {
+    for (size_t i = 0; i < nstatic_routes; i++)
+        if (strcmp(rt[i].method, add.method) == 0 && same_shape(rt[i].pattern, add.pattern))
+            return true;
     if (*n >= cap)
         return false;
     rt[(*n)++] = add;
@@ -181,7 +304,7 @@ static char *join(const char *before, const char *name, const char *after)
     return s;
 }
 
-/* The routes of one entity, in matching order: fixed words before {id}. */
+/* The routes of one entity (the router prefers /export over /{id} by itself). */
 static bool entity_routes(const struct entity *e, struct route *rt, size_t *n, size_t cap)
 {
     const char *base = join("/api/v1/", e->name, "");
@@ -325,6 +448,21 @@ enum err engine_init(const struct entity *const *ents, const struct enum_def *co
     for (size_t i = 0; i < nentities; i++)
         if (!check_entity(entities[i]))
             return ERR_INTERNAL;
+    for (size_t i = 0; i < nentities; i++) {
+        const struct entity *e = entities[i];
+        select_cols[i] = cols_build(e);
+        if (!select_cols[i])
+            return ERR_NOMEM;
+        if (e->flags & ENTITY_REFERENCE)
+            continue;
+        const char *live = (e->flags & ENTITY_SOFT_DELETE) ? " AND t.deleted_at IS NULL" : "";
+        size_t n = strlen(select_cols[i]) + strlen(e->table) + strlen(live) + 64;
+        select_live[i] = malloc(n);
+        if (!select_live[i])
+            return ERR_NOMEM;
+        snprintf(select_live[i], n, "SELECT %s FROM %s t WHERE t.id = $1%s", select_cols[i],
+                 e->table, live);
+    }
     size_t nstatic = 0;
     while (static_routes[nstatic].pattern)
         nstatic++;
@@ -333,6 +471,7 @@ enum err engine_init(const struct entity *const *ents, const struct enum_def *co
     if (!rt)
         return ERR_NOMEM;
     memcpy(rt, static_routes, nstatic * sizeof(*rt));
+    nstatic_routes = nstatic;
     size_t n = nstatic;
     for (size_t i = 0; i < nentities; i++)
         if (!entity_routes(entities[i], rt, &n, cap - 1)) {
@@ -363,11 +502,19 @@ const struct sealed_column *engine_sealed_columns(const struct sealed_column *ba
         for (const struct field_def *f = entities[i]->fields; f->name; f++) {
             if (f->type != FT_IDCARD && f->type != FT_PHONE)
                 continue;
+            char enc[80];
+            snprintf(enc, sizeof(enc), "%s_enc", f->name);
+            bool listed = false; /* registered by hand as well: re-seal it once */
+            for (size_t k = 0; k < n && !listed; k++)
+                listed = strcmp(cols[k].table, entities[i]->table) == 0 &&
+                         strcmp(cols[k].column, enc) == 0;
+            if (listed)
+                continue;
             cols[n++] = (struct sealed_column){.table = entities[i]->table,
                                                .key = "id",
                                                .column = join("", f->name, "_enc"),
                                                .index = join("", f->name, "_idx"),
-                                               .kind = f->type == FT_IDCARD ? "idcard" : "phone"};
+                                               .kind = engine_blind_kind(f)};
             if (!cols[n - 1].column || !cols[n - 1].index)
                 return NULL;
         }

@@ -38,7 +38,7 @@ static size_t group(struct req *r, const struct entity *e, struct perm_states *g
     const struct workflow *w = e->workflow;
     size_t n = 0;
     for (const struct transition *t = w->transitions; t->action; t++) {
-        const char *perm = t->perm ? t->perm : e->perms.write;
+        const char *perm = workflow_transition_perm(e, t);
         if (!perm || !access_has(r, perm))
             continue;
         struct perm_states *g = NULL;
@@ -63,7 +63,8 @@ static size_t group(struct req *r, const struct entity *e, struct perm_states *g
     return n;
 }
 
-/* "FROM table t WHERE <live> AND <read scope> AND (<state and scope per permission>)" */
+/* "FROM table t LEFT JOIN <nearest running clock> d WHERE <live> AND <read scope> AND
+ * (<state and scope per permission>)" */
 static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q, bool *any)
 {
     struct perm_states groups[TODO_MAX_PERMS];
@@ -72,24 +73,20 @@ static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q,
     if (!n)
         return ERR_OK;
     bool scoped = engine_scope_field(e) != NULL;
+    enum err err = ERR_OK;
     sqlq_add(q, "FROM ");
     sqlq_add(q, e->table);
-    sqlq_add(q, " t WHERE ");
+    sqlq_add(q, " t LEFT JOIN (SELECT row_id, MIN(due_at) AS due FROM deadline WHERE entity = ");
+    sqlq_arg(q, DB_T(e->name));
+    sqlq_add(q, " AND state = 'running' GROUP BY row_id) d ON d.row_id = t.id WHERE ");
     sqlq_add(q, (e->flags & ENTITY_SOFT_DELETE) ? "t.deleted_at IS NULL" : "1 = 1");
-    struct scope s;
-    enum err err;
     if (scoped) {
-        err = access_scope(r, e->perms.read, &s);
-        if (err)
-            return err;
         sqlq_add(q, " AND ");
-        access_scope_sql(&s, "t.region_code", &r->arena, q);
+        err = workflow_scope_sql(r, e->perms.read, "t.region_code", q);
     }
     sqlq_add(q, " AND (");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            sqlq_add(q, " OR ");
-        sqlq_add(q, "(t.state IN (");
+    for (size_t i = 0; !err && i < n; i++) {
+        sqlq_add(q, i ? " OR (t.state IN (" : "(t.state IN (");
         for (size_t k = 0; k < groups[i].n; k++) {
             if (k)
                 sqlq_add(q, ", ");
@@ -97,16 +94,13 @@ static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q,
         }
         sqlq_add(q, ")");
         if (scoped) {
-            err = access_scope(r, groups[i].perm, &s);
-            if (err)
-                return err;
             sqlq_add(q, " AND ");
-            access_scope_sql(&s, "t.region_code", &r->arena, q);
+            err = workflow_scope_sql(r, groups[i].perm, "t.region_code", q);
         }
         sqlq_add(q, ")");
     }
     sqlq_add(q, ")");
-    return q->overflow ? ERR_TOO_LARGE : ERR_OK;
+    return err ? err : q->overflow ? ERR_TOO_LARGE : ERR_OK;
 }
 
 struct todo_item {
@@ -141,57 +135,29 @@ static enum err todo_entity(struct req *r, const struct entity *e, struct todo_i
     sqlq_init(&from);
     bool any = false;
     enum err err = todo_from(r, e, &from, &any);
-    *count = 0;
-    if (err || !any) {
-        sqlq_release(&from);
-        return err;
-    }
-    struct sqlq q;
-    sqlq_init(&q);
-    sqlq_add(&q, "SELECT COUNT(*) ");
-    sqlq_add(&q, from.sql.buf);
-    memcpy(q.args, from.args, sizeof(from.args[0]) * (size_t)from.nargs);
-    q.nargs = from.nargs;
-    struct db_rows rows;
-    err = sqlq_query(&q, r->db, &r->arena, &rows);
-    sqlq_release(&q);
-    if (!err)
-        *count = db_int(&rows, 0, 0);
     const char *label = engine_label_column(e);
-    sqlq_init(&q);
-    memcpy(q.args, from.args, sizeof(from.args[0]) * (size_t)from.nargs);
-    q.nargs = from.nargs;
-    sqlq_add(&q, "SELECT x.id, x.label, x.state, x.due FROM (SELECT t.id AS id, ");
-    sqlq_add(&q, label ? "t." : "NULL");
-    sqlq_add(&q, label ? label : "");
-    sqlq_add(&q, " AS label, t.state AS state, (SELECT MIN(d.due_at) FROM deadline d WHERE "
-                 "d.entity = ");
-    sqlq_arg(&q, DB_T(e->name));
-    sqlq_add(&q, " AND d.row_id = t.id AND d.state = 'running') AS due ");
-    sqlq_add(&q, from.sql.buf);
-    sqlq_add(&q, ") x ORDER BY (x.due IS NULL), x.due, x.id LIMIT ");
-    sqlq_arg(&q, DB_I(TODO_MAX));
-    if (!err)
-        err = sqlq_query(&q, r->db, &r->arena, &rows);
-    sqlq_release(&q);
+    const char *cols = arena_printf(&r->arena, "t.id, %s%s, t.state, d.due", label ? "t." : "",
+                                    label ? label : "NULL");
+    struct db_rows rows = {0};
+    *count = 0;
+    if (!err && any)
+        err = cols ? sqlq_page(r->db, &r->arena, cols, &from, "(d.due IS NULL), d.due, t.id", 1,
+                               TODO_MAX, count, &rows)
+                   : ERR_NOMEM;
     sqlq_release(&from);
     if (err)
         return err;
     const struct workflow *w = e->workflow;
     for (size_t i = 0; i < rows.nrows; i++) {
         const char *state = db_str(&rows, i, 2);
-        const char *state_label = state;
-        for (const struct state_def *s = w->states; s->name; s++)
-            if (strcmp(s->name, state) == 0)
-                state_label = s->label;
         int64_t due = db_is_null(&rows, i, 3) ? 0 : db_int(&rows, i, 3);
-        json_t *o =
-            json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:b, s:b}", "entity", e->name,
-                      "entity_label", e->label, "id", json_id(db_int(&rows, i, 0)), "label",
-                      db_str(&rows, i, 1) ? json_string(db_str(&rows, i, 1)) : json_null(), "state",
-                      state, "state_label", state_label, "due", due ? json_time(due) : json_null(),
-                      "overdue", due && deadline_overdue(due, r->now), "due_soon",
-                      due && deadline_due_soon(due, r->now, w->due_soon_days));
+        json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:b, s:b}", "entity", e->name,
+                              "entity_label", e->label, "id", json_id(db_int(&rows, i, 0)), "label",
+                              db_str(&rows, i, 1) ? json_string(db_str(&rows, i, 1)) : json_null(),
+                              "state", state, "state_label", workflow_state_label(w, state), "due",
+                              due ? json_time(due) : json_null(), "overdue",
+                              due && deadline_overdue(due, r->now), "due_soon",
+                              due && deadline_due_soon(due, r->now, w->due_soon_days));
         if (!o)
             return ERR_NOMEM;
         items[*nitems] = (struct todo_item){.json = o, .due = due, .id = db_int(&rows, i, 0)};

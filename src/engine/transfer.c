@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
-#include "core/clock.h"
+#include "engine/internal.h"
 
 #define SHANGHAI_OFFSET (8 * 3600)
 
@@ -176,8 +176,9 @@ enum err xfer_enum_code(struct req *r, struct xfer_enums *x, const struct enum_d
             *out = it->code;
             return ERR_OK;
         }
-    if (json_object_get(m, text))
-        *out = json_object_iter_key(json_object_iter_at(m, text));
+    void *added = json_object_iter_at(m, text); /* its key outlives text */
+    if (added)
+        *out = json_object_iter_key(added);
     return ERR_OK;
 }
 
@@ -196,24 +197,11 @@ static bool digits(const char *s, int n, int *v)
     return true;
 }
 
-static int64_t unix_of(int y, int mo, int d, int h, int mi, int sec)
+/* Wall-clock time in Asia/Shanghai as Unix seconds (day numbers count from 1970-01-01). */
+static int64_t shanghai_unix(int y, int mo, int d, int h, int mi, int sec)
 {
-    int64_t days = calendar_from_ymd(y, mo, d) - calendar_from_ymd(1970, 1, 1);
-    return days * 86400 + h * 3600 + mi * 60 + sec;
-}
-
-static void local_format(int64_t t, char out[20])
-{
-    int64_t local = t + SHANGHAI_OFFSET;
-    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    int64_t secs = local - days * 86400;
-    int y, mo, d;
-    calendar_to_ymd((int32_t)(days + calendar_from_ymd(1970, 1, 1)), &y, &mo, &d);
-    char buf[64];
-    snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d", y % 10000, mo, d,
-             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-    memcpy(out, buf, 19);
-    out[19] = '\0';
+    return (int64_t)calendar_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+           SHANGHAI_OFFSET;
 }
 
 bool xfer_time_local(const char *s, char out[20])
@@ -221,49 +209,40 @@ bool xfer_time_local(const char *s, char out[20])
     int64_t t;
     if (!s || !xfer_time_parse(s, &t))
         return false;
-    local_format(t, out);
+    int32_t day = calendar_today(t);
+    int64_t secs = t + SHANGHAI_OFFSET - (int64_t)day * 86400;
+    char date[CALENDAR_DATE_LEN + 1], buf[64];
+    calendar_format_date(day, date);
+    snprintf(buf, sizeof(buf), "%s %02d:%02d:%02d", date, (int)(secs / 3600), (int)(secs / 60 % 60),
+             (int)(secs % 60));
+    memcpy(out, buf, 19);
+    out[19] = '\0';
     return true;
 }
 
 bool xfer_time_parse(const char *s, int64_t *t)
 {
+    if (engine_parse_time(s, t)) /* RFC 3339 with Z or an offset */
+        return true;
+    /* else wall-clock time without a zone, which is Beijing time */
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    size_t n = strlen(s);
-    if (n < 10 || !digits(s, 4, &y) || (s[4] != '-' && s[4] != '/') || s[7] != s[4] ||
+    if (strlen(s) < 10 || !digits(s, 4, &y) || (s[4] != '-' && s[4] != '/') || s[7] != s[4] ||
         !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) || !calendar_valid_ymd(y, mo, d))
         return false;
     const char *p = s + 10;
-    int64_t offset = SHANGHAI_OFFSET; /* wall-clock time without a zone is Beijing time */
     if (*p == 'T' || *p == ' ') {
-        p++;
-        if (!digits(p, 2, &h) || p[2] != ':' || !digits(p + 3, 2, &mi))
+        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
             return false;
-        p += 5;
+        p += 6;
         if (*p == ':') {
             if (!digits(p + 1, 2, &sec))
                 return false;
             p += 3;
-            if (*p == '.') /* fractions of a second are dropped */
-                for (p++; *p >= '0' && *p <= '9'; p++)
-                    ;
-        }
-        if (h > 23 || mi > 59 || sec > 60)
-            return false;
-        if (*p == 'Z' || *p == 'z') {
-            offset = 0;
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int oh, om;
-            if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
-                om > 59)
-                return false;
-            offset = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-            p += 6;
         }
     }
-    if (*p)
+    if (*p || h > 23 || mi > 59 || sec > 59)
         return false;
-    *t = unix_of(y, mo, d, h, mi, sec > 59 ? 59 : sec) - offset;
+    *t = shanghai_unix(y, mo, d, h, mi, sec);
     return true;
 }
 
@@ -274,8 +253,6 @@ bool xfer_excel_time(const char *serial, int64_t *t)
     /* 1 = 1900-01-01 ... 2958465 = 9999-12-31; 60 is Excel's phantom 1900-02-29 */
     if (end == serial || *end || !isfinite(v) || v < 61 || v >= 2958466)
         return false;
-    int64_t secs = (int64_t)llround(v * 86400.0);
-    int64_t local = secs + unix_of(1899, 12, 30, 0, 0, 0);
-    *t = local - SHANGHAI_OFFSET;
+    *t = (int64_t)llround(v * 86400.0) + shanghai_unix(1899, 12, 30, 0, 0, 0);
     return true;
 }

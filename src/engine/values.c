@@ -7,13 +7,13 @@
  * array of id strings; idcard and phone as their clear normalised text. */
 #include <inttypes.h>
 #include <math.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/calendar.h"
 #include "core/crypto.h"
+#include "core/encode.h"
 #include "core/id.h"
 #include "core/mask.h"
 #include "core/regioncode.h"
@@ -33,6 +33,31 @@
 bool engine_field_sealed(const struct field_def *f)
 {
     return f->type == FT_IDCARD || f->type == FT_PHONE;
+}
+
+const char *engine_blind_kind(const struct field_def *f)
+{
+    return f->type == FT_IDCARD ? "idcard" : "phone";
+}
+
+enum err engine_value_seal(struct req *r, const struct field_def *f, json_t *v, struct db_val *enc,
+                           struct db_val *idx)
+{
+    *enc = *idx = DB_NUL;
+    if (!json_is_string(v))
+        return ERR_OK;
+    const char *sealed = NULL;
+    char buf[65];
+    enum err err = crypto_seal(&r->arena, json_string_value(v), &sealed);
+    if (err)
+        return err;
+    crypto_blind_index(engine_blind_kind(f), json_string_value(v), buf);
+    const char *kept = arena_strdup(&r->arena, buf);
+    if (!kept)
+        return ERR_NOMEM;
+    *enc = DB_T(sealed);
+    *idx = DB_T(kept);
+    return ERR_OK;
 }
 
 int engine_field_cols(const struct field_def *f)
@@ -65,7 +90,7 @@ static enum err field_err(struct req *r, const struct field_def *f, const char *
 static bool text_ok(struct req *r, const struct field_def *f, const char *s)
 {
     size_t n = utf8_len(s);
-    int64_t max = f->max ? f->max : f->type == FT_LONGTEXT ? 20000 : 200;
+    int64_t max = engine_text_max(f);
     if ((int64_t)n > max) {
         field_err(r, f, "too_long");
         return false;
@@ -78,13 +103,9 @@ static bool text_ok(struct req *r, const struct field_def *f, const char *s)
         field_err(r, f, "single_line");
         return false;
     }
-    if (f->pattern && *s) {
-        regex_t re;
-        if (regcomp(&re, f->pattern, REG_EXTENDED | REG_NOSUB) != 0)
-            return false; /* a definition bug; engine_init compiles every pattern */
-        int m = regexec(&re, s, 0, NULL, 0);
-        regfree(&re);
-        if (m != 0) {
+    const regex_t *re = f->pattern ? engine_field_regex(f) : NULL;
+    if (re && *s) {
+        if (regexec(re, s, 0, NULL, 0) != 0) {
             field_err(r, f, "pattern_mismatch");
             return false;
         }
@@ -169,61 +190,56 @@ bool engine_parse_time(const char *s, int64_t *out)
     return true;
 }
 
-/* An id given as a string of digits or an integer. */
-static bool id_of(json_t *v, int64_t *out)
+bool engine_id_of(json_t *v, int64_t *out)
 {
-    if (json_is_integer(v)) {
+    if (json_is_integer(v) && json_integer_value(v) > 0) {
         *out = json_integer_value(v);
-        return *out > 0;
+        return true;
     }
-    if (!json_is_string(v))
-        return false;
-    const char *s = json_string_value(v);
-    char *end;
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return false;
-    long long x = strtoll(s, &end, 10);
-    *out = x;
-    return *end == '\0' && x > 0 && x < INT64_MAX;
+    return json_is_string(v) && parse_int64(json_string_value(v), out) && *out > 0;
 }
 
-/* Whether row id of entity ref exists, is live and lies in the reader's scope of it. */
-static enum err ref_visible(struct req *r, const struct entity *ref, int64_t id, bool *ok)
+enum err engine_row_visible(struct req *r, const struct entity *e, int64_t id, bool *ok)
 {
     *ok = false;
-    if (!access_has(r, ref->perms.read))
+    if (!access_has(r, e->perms.read))
         return ERR_OK;
     struct scope sc;
-    enum err e = access_scope(r, ref->perms.read, &sc);
-    if (e)
-        return e;
+    enum err err = access_scope(r, e->perms.read, &sc);
+    if (err)
+        return err;
     struct sqlq q;
     sqlq_init(&q);
     sqlq_add(&q, "SELECT 1 FROM ");
-    sqlq_add(&q, ref->table);
+    sqlq_add(&q, e->table);
     sqlq_add(&q, " t WHERE t.id = ");
     sqlq_arg(&q, DB_I(id));
-    if (ref->flags & ENTITY_SOFT_DELETE)
+    if (e->flags & ENTITY_SOFT_DELETE)
         sqlq_add(&q, " AND t.deleted_at IS NULL");
-    if (engine_scope_field(ref)) {
+    if (engine_scope_field(e)) {
         sqlq_add(&q, " AND ");
         access_scope_sql(&sc, "t.region_code", &r->arena, &q);
     }
     struct db_rows rows;
-    e = sqlq_query(&q, r->db, &r->arena, &rows);
+    err = sqlq_query(&q, r->db, &r->arena, &rows);
     sqlq_release(&q);
-    if (!e)
+    if (!err)
         *ok = rows.nrows == 1;
-    return e;
+    return err;
+}
+
+int64_t engine_text_max(const struct field_def *f)
+{
+    return f->max ? f->max : f->type == FT_LONGTEXT ? 20000 : 200;
 }
 
 static enum err in_ref(struct req *r, const struct field_def *f, json_t *in, json_t **out)
 {
     int64_t id;
-    if (!id_of(in, &id))
+    if (!engine_id_of(in, &id))
         return field_err(r, f, "type_id");
     bool ok;
-    enum err e = ref_visible(r, engine_entity(f->ref), id, &ok);
+    enum err e = engine_row_visible(r, engine_entity(f->ref), id, &ok);
     if (e)
         return e;
     if (!ok)
@@ -245,7 +261,7 @@ static enum err in_multi_ref(struct req *r, const struct field_def *f, json_t *i
     {
         int64_t id;
         bool ok = false, dup = false;
-        if (!id_of(v, &id)) {
+        if (!engine_id_of(v, &id)) {
             json_decref(ids);
             return field_err(r, f, "type_id");
         }
@@ -254,7 +270,7 @@ static enum err in_multi_ref(struct req *r, const struct field_def *f, json_t *i
         json_array_foreach(ids, j, w) dup = dup || json_integer_value(w) == id;
         if (dup)
             continue;
-        enum err e = ref_visible(r, engine_entity(f->ref), id, &ok);
+        enum err e = engine_row_visible(r, engine_entity(f->ref), id, &ok);
         if (e || !ok) {
             json_decref(ids);
             return e ? e : field_err(r, f, "not_found");
@@ -638,6 +654,10 @@ enum err engine_value_filter(struct req *r, const struct field_def *f, const cha
             req_field_error(r, param, f->label, f->type == FT_INT ? "type_integer" : "type_id");
             return ERR_OK;
         }
+        if (f->type == FT_INT && (f->min || f->max) && (v < f->min || v > f->max)) {
+            req_field_error(r, param, f->label, "out_of_range");
+            return ERR_OK;
+        }
         *out = json_integer(v);
         return ERR_OK;
     }
@@ -734,14 +754,6 @@ enum err engine_value_filter(struct req *r, const struct field_def *f, const cha
         *out = in;
         return ERR_OK;
     }
-}
-
-bool engine_entity_has_pii(const struct entity *e)
-{
-    for (const struct field_def *f = e->fields; f->name; f++)
-        if (f->pii)
-            return true;
-    return false;
 }
 
 bool engine_view_clear(const struct engine_view *v, const struct entity *e, const char *region)

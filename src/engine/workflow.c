@@ -9,18 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/calendar.h"
-#include "core/encode.h"
+#include "core/crypto.h"
 #include "core/id.h"
-#include "core/utf8.h"
+#include "engine/attachment.h"
 #include "engine/deadline.h"
 #include "server/access.h"
+#include "server/keystore.h"
 #include "server/msg.h"
 #include "server/reply.h"
 
-#define COMMENT_MAX      500
-#define TEXT_MAX_DEFAULT 200
-#define LONG_MAX_DEFAULT 20000
+#define COMMENT_MAX 500
 
 /* ---- Definitions ------------------------------------------------------------------- */
 
@@ -32,7 +30,7 @@ static const struct state_def *state_of(const struct workflow *w, const char *na
     return NULL;
 }
 
-static const char *state_label(const struct workflow *w, const char *name)
+const char *workflow_state_label(const struct workflow *w, const char *name)
 {
     const struct state_def *s = state_of(w, name);
     return s ? s->label : name;
@@ -48,74 +46,17 @@ static bool from_matches(const struct workflow *w, const struct transition *t, c
     return strcmp(t->from, state) == 0;
 }
 
-static const char *transition_perm(const struct entity *e, const struct transition *t)
+const char *workflow_transition_perm(const struct entity *e, const struct transition *t)
 {
     return t->perm ? t->perm : e->perms.write;
 }
 
-static const char *type_name(enum field_type t)
-{
-    switch (t) {
-    case FT_TEXT:
-        return "text";
-    case FT_LONGTEXT:
-        return "longtext";
-    case FT_INT:
-        return "int";
-    case FT_DECIMAL:
-        return "decimal";
-    case FT_BOOL:
-        return "bool";
-    case FT_DATE:
-        return "date";
-    case FT_DATETIME:
-        return "datetime";
-    case FT_ENUM:
-        return "enum";
-    case FT_REF:
-        return "ref";
-    case FT_MULTI_REF:
-        return "multi_ref";
-    case FT_REGION:
-        return "region";
-    case FT_IDCARD:
-        return "idcard";
-    case FT_USCC:
-        return "uscc";
-    case FT_PHONE:
-        return "phone";
-    case FT_ATTACHMENTS:
-        return "attachments";
-    case FT_TAGS:
-        return "tags";
-    case FT_GEO:
-        return "geo";
-    }
-    return "text";
-}
-
-/* The fields of an action as forms need them. */
+/* The fields of an action as forms need them (as /meta describes an entity's). */
 static json_t *fields_json(const struct field_def *fields)
 {
     json_t *list = json_array();
-    for (const struct field_def *f = fields; list && f && f->name; f++) {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label", f->label, "type",
-                              type_name(f->type), "required", (f->flags & FF_REQUIRED) != 0);
-        if (!o)
-            continue;
-        if (f->type == FT_TEXT || f->type == FT_LONGTEXT)
-            json_object_set_new(o, "max",
-                                json_integer(f->max               ? f->max
-                                             : f->type == FT_TEXT ? TEXT_MAX_DEFAULT
-                                                                  : LONG_MAX_DEFAULT));
-        if (f->type == FT_ENUM && f->enum_name)
-            json_object_set_new(o, "enum", json_string(f->enum_name));
-        if (f->type == FT_REF && f->ref)
-            json_object_set_new(o, "ref", json_string(f->ref));
-        if (f->help)
-            json_object_set_new(o, "help", json_string(f->help));
-        json_array_append_new(list, o);
-    }
+    for (const struct field_def *f = fields; list && f && f->name; f++)
+        json_array_append_new(list, engine_field_meta(f));
     return list;
 }
 
@@ -151,7 +92,7 @@ json_t *workflow_meta(const struct entity *e)
                                                 s->label, "final", s->final));
     json_t *transitions = json_array();
     for (const struct transition *t = w->transitions; transitions && t->action; t++) {
-        const char *perm = transition_perm(e, t);
+        const char *perm = workflow_transition_perm(e, t);
         json_array_append_new(
             transitions, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "from", t->from, "action",
                                    t->action, "label", t->label, "to", t->to, "perm",
@@ -240,11 +181,20 @@ enum err workflow_on_create(struct req *r, const struct entity *e, int64_t id,
     return err;
 }
 
+enum err workflow_scope_sql(struct req *r, const char *perm, const char *column, struct sqlq *q)
+{
+    struct scope s;
+    enum err err = access_scope(r, perm, &s);
+    if (!err)
+        access_scope_sql(&s, column, &r->arena, q);
+    return err;
+}
+
 /* Whether r's user may take t on a row of region_code now (the state aside). */
 static enum err may_take(struct req *r, const struct entity *e, const struct transition *t,
                          const char *region_code, bool *held, bool *in_scope)
 {
-    const char *perm = transition_perm(e, t);
+    const char *perm = workflow_transition_perm(e, t);
     *held = perm && access_has(r, perm);
     *in_scope = false;
     if (!*held)
@@ -267,7 +217,7 @@ enum err workflow_detail(struct req *r, const struct entity *e, int64_t id, cons
     const struct workflow *w = e->workflow;
     if (!w)
         return ERR_OK;
-    json_object_set_new(row, "state_label", json_string(state_label(w, state)));
+    json_object_set_new(row, "state_label", json_string(workflow_state_label(w, state)));
     json_t *history = NULL, *deadlines = NULL;
     enum err err = history_json(r, e, id, &history);
     if (!err)
@@ -280,10 +230,10 @@ enum err workflow_detail(struct req *r, const struct entity *e, int64_t id, cons
         err = may_take(r, e, t, region_code, &held, &in_scope);
         if (err || !held || !in_scope)
             continue;
-        json_array_append_new(actions,
-                              json_pack("{s:s, s:s, s:s, s:s, s:o}", "action", t->action, "label",
-                                        t->label, "to", t->to, "to_label", state_label(w, t->to),
-                                        "fields", fields_json(t->fields)));
+        json_array_append_new(actions, json_pack("{s:s, s:s, s:s, s:s, s:o}", "action", t->action,
+                                                 "label", t->label, "to", t->to, "to_label",
+                                                 workflow_state_label(w, t->to), "fields",
+                                                 fields_json(t->fields)));
     }
     if (!err && (!history || !deadlines || !actions))
         err = ERR_NOMEM;
@@ -301,127 +251,47 @@ enum err workflow_detail(struct req *r, const struct entity *e, int64_t id, cons
 
 /* ---- Action fields ----------------------------------------------------------------- */
 
-/* One checked action field: its JSON value for the history and its column value. */
-struct taken {
-    const struct field_def *f;
-    struct db_val val;
-};
-
-static bool ref_exists(struct req *r, const struct field_def *f, int64_t id, enum err *err)
+/* Checks the body's value of each action field with engine_value_in, as create does, into
+ * values (by name); a required one that is absent or empty is a field error. */
+static enum err take_fields(struct req *r, const struct entity *e, const struct transition *t,
+                            json_t *values)
 {
-    const struct entity *target = engine_entity(f->ref);
-    if (!target || (target->flags & ENTITY_REFERENCE)) {
-        *err = ERR_INTERNAL; /* registry checks refs; a text-keyed target is not an id */
-        return false;
+    for (const struct field_def *f = t->fields; f && f->name; f++) {
+        json_t *in = json_object_get(r->json, f->name), *v = NULL;
+        size_t before = r->nerrors;
+        enum err err = in ? engine_value_in(r, e, f, in, r->id, &v) : ERR_OK;
+        if (err)
+            return err;
+        if (v)
+            json_object_set_new(values, f->name, v);
+        if (r->nerrors == before && (f->flags & FF_REQUIRED) && !engine_value_present(v))
+            req_field_error(r, f->name, f->label, "required");
     }
-    const char *sql =
-        arena_printf(&r->arena, "SELECT 1 FROM %s WHERE id = $1%s", target->table,
-                     (target->flags & ENTITY_SOFT_DELETE) ? " AND deleted_at IS NULL" : "");
-    if (!sql) {
-        *err = ERR_NOMEM;
-        return false;
-    }
-    struct db_rows rows;
-    *err = db_query(r->db, &r->arena, sql, DB_ARGS(DB_I(id)), &rows);
-    return !*err && rows.nrows > 0;
+    return ERR_OK;
 }
 
-/* Checks the body's value of f; records a field error or adds it to clean and *out. */
-static enum err take_field(struct req *r, const struct field_def *f, json_t *clean,
-                           struct taken *out, bool *ok)
+/* The fields for the history as the API shows them, personal data masked (the history is
+ * shown to every reader of the row and never holds a sealed value in clear); the comment
+ * field is the history's comment and not repeated here. */
+static enum err shown_fields(struct req *r, const struct transition *t, json_t *values,
+                             json_t **out)
 {
-    *ok = false;
-    json_t *v = json_object_get(r->json, f->name);
-    bool empty = !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
-    if (empty) {
-        if (f->flags & FF_REQUIRED)
-            req_field_error(r, f->name, f->label, "required");
-        return ERR_OK;
+    json_t *shown = json_object();
+    enum err err = shown ? ERR_OK : ERR_NOMEM;
+    for (const struct field_def *f = t->fields; !err && f && f->name; f++) {
+        json_t *v = json_object_get(values, f->name), *o = NULL;
+        if (!v || strcmp(f->name, "comment") == 0)
+            continue;
+        err = engine_value_out(r, f, v, false, &o);
+        if (!err)
+            json_object_set_new(shown, f->name, o);
     }
-    const char *code = NULL;
-    enum err err = ERR_OK;
-    out->f = f;
-    switch (f->type) {
-    case FT_TEXT:
-    case FT_LONGTEXT: {
-        if (!json_is_string(v)) {
-            code = "type_string";
-            break;
-        }
-        const char *s = json_string_value(v);
-        size_t n = utf8_len(s);
-        int64_t max = f->max ? f->max : f->type == FT_TEXT ? TEXT_MAX_DEFAULT : LONG_MAX_DEFAULT;
-        if ((int64_t)n > max)
-            code = "too_long";
-        else if (f->min && (int64_t)n < f->min)
-            code = "too_short";
-        else
-            out->val = DB_T(s);
-        break;
+    if (err) {
+        json_decref(shown);
+        shown = NULL;
     }
-    case FT_INT:
-        if (!json_is_integer(v))
-            code = "type_integer";
-        else if ((f->min || f->max) &&
-                 (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
-            code = "out_of_range";
-        else
-            out->val = DB_I(json_integer_value(v));
-        break;
-    case FT_BOOL:
-        if (!json_is_boolean(v))
-            code = "type_boolean";
-        else
-            out->val = DB_I(json_is_true(v) ? 1 : 0);
-        break;
-    case FT_DATE: {
-        int32_t day;
-        if (!json_is_string(v) || !calendar_parse_date(json_string_value(v), &day))
-            code = "invalid_date";
-        else
-            out->val = DB_T(json_string_value(v));
-        break;
-    }
-    case FT_ENUM: {
-        bool has = false;
-        if (json_is_string(v))
-            err = engine_enum_has(r->db, &r->arena, engine_enum(f->enum_name), json_string_value(v),
-                                  &has);
-        if (!err && !has)
-            code = "invalid_enum";
-        else
-            out->val = DB_T(json_string_value(v));
-        break;
-    }
-    case FT_REF: {
-        int64_t id = 0;
-        if (json_is_integer(v))
-            id = json_integer_value(v);
-        else if (json_is_string(v) && !parse_int64(json_string_value(v), &id))
-            id = 0;
-        if (id <= 0)
-            code = "type_id";
-        else if (!ref_exists(r, f, id, &err) && !err)
-            code = "not_found";
-        else
-            out->val = DB_I(id);
-        if (!err && !code)
-            json_object_set_new(clean, f->name, json_id(id));
-        break;
-    }
-    default:
-        return ERR_INTERNAL; /* a workflow definition with a type actions do not take */
-    }
-    if (err)
-        return err;
-    if (code) {
-        req_field_error(r, f->name, f->label, code);
-        return ERR_OK;
-    }
-    if (f->type != FT_REF)
-        json_object_set(clean, f->name, v);
-    *ok = true;
-    return ERR_OK;
+    *out = shown;
+    return err;
 }
 
 /* ---- The action ---------------------------------------------------------------------- */
@@ -471,9 +341,8 @@ static const struct transition *find_transition(const struct workflow *w, const 
 }
 
 /* Reads the body: comment, version and the action's fields, all errors at once. */
-static enum err read_body(struct req *r, const struct transition *t, json_t *clean,
-                          struct taken *taken, size_t *ntaken, const char **comment,
-                          bool *has_version, int64_t *version)
+static enum err read_body(struct req *r, const struct entity *e, const struct transition *t,
+                          json_t *values, const char **comment, bool *has_version, int64_t *version)
 {
     const char *keys[64];
     size_t nkeys = 0;
@@ -492,25 +361,63 @@ static enum err read_body(struct req *r, const struct transition *t, json_t *cle
     if (!comment_field)
         *comment =
             body_str(r, "comment", msg_text("workflow_comment_label"), OPTIONAL, COMMENT_MAX);
-    *ntaken = 0;
-    for (const struct field_def *f = t->fields; f && f->name; f++) {
-        bool ok;
-        enum err err = take_field(r, f, clean, &taken[*ntaken], &ok);
-        if (err)
-            return err;
-        if (!ok)
-            continue;
-        if (strcmp(f->name, "comment") == 0)
-            *comment = taken[*ntaken].val.s;
-        (*ntaken)++;
-    }
+    enum err err = take_fields(r, e, t, values);
+    if (err)
+        return err;
+    if (comment_field)
+        *comment = json_string_value(json_object_get(values, "comment"));
     return r->nerrors ? ERR_INVALID : ERR_OK;
 }
 
+/* Appends ", col = value" for each action field that is also a field of e (the scope
+ * field aside: an action never moves a row out of a scope); *search says whether a
+ * searchable one was written. */
+static enum err set_columns(struct req *r, const struct entity *e, const struct transition *t,
+                            json_t *values, struct sqlq *q, bool *search)
+{
+    const struct field_def *scope = engine_scope_field(e);
+    bool checked = false;
+    *search = false;
+    for (const struct field_def *f = t->fields; f && f->name; f++) {
+        const struct field_def *col = engine_field(e, f->name);
+        json_t *v = json_object_get(values, f->name);
+        if (!v || !col || col == scope)
+            continue;
+        if (col->type != f->type)
+            return ERR_INTERNAL; /* the definition's mistake: the value is not the column's */
+        *search = *search || (col->flags & FF_SEARCHABLE);
+        if (!engine_field_sealed(col)) {
+            sqlq_add(q, ", ");
+            sqlq_add(q, col->name);
+            sqlq_add(q, " = ");
+            sqlq_arg(q, engine_value_db(r, col, v));
+            continue;
+        }
+        enum err err = checked ? ERR_OK : keystore_check(r->db);
+        if (err == ERR_UNAVAILABLE)
+            return req_fail(r, err, "key_rotated");
+        struct db_val enc, idx;
+        if (!err)
+            err = engine_value_seal(r, col, v, &enc, &idx);
+        if (err)
+            return err;
+        checked = true;
+        const char *names = arena_printf(&r->arena, ", %s_enc = ", col->name);
+        const char *idx_name = arena_printf(&r->arena, ", %s_idx = ", col->name);
+        if (!names || !idx_name)
+            return ERR_NOMEM;
+        sqlq_add(q, names);
+        sqlq_arg(q, enc);
+        sqlq_add(q, idx_name);
+        sqlq_arg(q, idx);
+    }
+    return ERR_OK;
+}
+
 /* The UPDATE of the row: the new state and version, and the action's fields that are
- * also columns of the entity. */
+ * also fields of the entity (their attachments linked, the full-text document renewed). */
 static enum err update_row(struct req *r, const struct entity *e, const struct transition *t,
-                           const struct taken *taken, size_t ntaken, int64_t version)
+                           json_t *values, int64_t version)
 {
     struct sqlq q;
     sqlq_init(&q);
@@ -522,39 +429,27 @@ static enum err update_row(struct req *r, const struct entity *e, const struct t
     sqlq_arg(&q, DB_I(r->now));
     sqlq_add(&q, ", updated_by = ");
     sqlq_arg(&q, r->user.id ? DB_I(r->user.id) : DB_NUL);
-    for (size_t i = 0; i < ntaken; i++) {
-        const struct field_def *col = engine_field(e, taken[i].f->name);
-        if (!col || strcmp(col->name, "state") == 0 || strcmp(col->name, "region_code") == 0)
-            continue;
-        sqlq_add(&q, ", ");
-        sqlq_add(&q, col->name);
-        sqlq_add(&q, " = ");
-        sqlq_arg(&q, taken[i].val);
-    }
+    bool search = false;
+    enum err err = set_columns(r, e, t, values, &q, &search);
     sqlq_add(&q, " WHERE id = ");
     sqlq_arg(&q, DB_I(r->id));
     sqlq_add(&q, " AND version = ");
     sqlq_arg(&q, DB_I(version));
     int64_t changes = 0;
-    enum err err = q.overflow || sbuf_err(&q.sql)
-                       ? ERR_NOMEM
-                       : db_exec(r->db, q.sql.buf, q.args, q.nargs, &changes);
+    if (!err)
+        err = q.overflow ? ERR_TOO_LARGE : db_exec(r->db, q.sql.buf, q.args, q.nargs, &changes);
     sqlq_release(&q);
     if (!err && changes != 1)
         err = req_fail(r, ERR_CONFLICT, "workflow_stale");
-    return err;
-}
-
-/* An action that wrote a searchable column renews the row's full-text document. */
-static enum err reindex(struct req *r, const struct entity *e, const struct taken *taken,
-                        size_t ntaken)
-{
-    bool touched = false;
-    for (size_t i = 0; i < ntaken; i++) {
-        const struct field_def *col = engine_field(e, taken[i].f->name);
-        touched = touched || (col && (col->flags & FF_SEARCHABLE));
+    for (const struct field_def *f = t->fields; !err && f && f->name; f++) {
+        const struct field_def *col = engine_field(e, f->name);
+        json_t *v = json_object_get(values, f->name);
+        if (v && col && col->type == FT_ATTACHMENTS)
+            err = attachment_link(r, e, col, r->id, v);
     }
-    return touched ? engine_reindex(r, e, r->id) : ERR_OK;
+    if (!err && search)
+        err = engine_reindex(r, e, r->id);
+    return err;
 }
 
 static void set_audit(struct req *r, const struct entity *e, const struct transition *t,
@@ -595,32 +490,25 @@ enum err engine_action(struct req *r)
         return req_fail(r, ERR_FORBIDDEN, "workflow_out_of_scope");
     if (!state_ok) {
         r->message = arena_printf(&r->arena, "%s%s", msg_text("workflow_wrong_state"),
-                                  state_label(w, cur.state));
+                                  workflow_state_label(w, cur.state));
         return ERR_CONFLICT;
     }
 
-    size_t nfields = 0;
-    for (const struct field_def *f = t->fields; f && f->name; f++)
-        nfields++;
-    struct taken *taken = arena_calloc(&r->arena, nfields + 1, sizeof(*taken));
-    json_t *clean = json_object();
-    if (!taken || !clean || !arena_on_release(&r->arena, (arena_cleanup_fn)json_decref, clean)) {
-        json_decref(clean);
+    json_t *values = json_object(), *shown = NULL;
+    if (!values || !arena_on_release(&r->arena, (arena_cleanup_fn)json_decref, values)) {
+        json_decref(values);
         return ERR_NOMEM;
     }
     const char *comment = NULL;
     bool has_version = false;
     int64_t version = 0;
-    size_t ntaken = 0;
-    err = read_body(r, t, clean, taken, &ntaken, &comment, &has_version, &version);
+    err = read_body(r, e, t, values, &comment, &has_version, &version);
     if (err)
         return err;
     if (has_version && version != cur.version)
         return req_fail(r, ERR_CONFLICT, "workflow_stale");
 
-    err = update_row(r, e, t, taken, ntaken, cur.version);
-    if (!err)
-        err = reindex(r, e, taken, ntaken);
+    err = update_row(r, e, t, values, cur.version);
     const char *why = NULL;
     if (!err)
         err =
@@ -628,7 +516,10 @@ enum err engine_action(struct req *r)
     if (err == ERR_CONFLICT && why)
         r->message = why;
     if (!err)
-        err = history_add(r, e, r->id, t->action, cur.state, t->to, comment, clean);
+        err = shown_fields(r, t, values, &shown);
+    if (!err)
+        err = history_add(r, e, r->id, t->action, cur.state, t->to, comment, shown);
+    json_decref(shown);
     if (!err && e->hooks && e->hooks->on_transition)
         err = e->hooks->on_transition(r, e, r->id, t, r->json);
     if (err)

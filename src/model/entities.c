@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "modules/person/person.h"
 #include "modules/region/grid.h"
 
 static const struct enum_item unit_kinds[] = {
@@ -97,9 +98,112 @@ static const struct entity grid = {
     .module = "governance",
 };
 
+static const struct enum_item genders[] = {{"male", "男"}, {"female", "女"}, {NULL, NULL}};
+static const struct enum_def gender = {.name = "gender", .label = "性别", .items = genders};
+
+/* The ID number comes first: it decides gender and birth date. */
+static const struct field_def person_fields[] = {
+    {.name = "name",
+     .label = "姓名",
+     .type = FT_TEXT,
+     .flags = FF_REQUIRED | FF_LISTED | FF_SORTABLE | FF_SEARCHABLE | FF_EXPORTABLE | FF_LABEL,
+     .max = 50},
+    {.name = "id_number",
+     .label = "身份证件号码",
+     .type = FT_IDCARD,
+     .flags = FF_LISTED | FF_FILTERABLE | FF_EXPORTABLE, /* one person each: the hook */
+     .pii = PII_IDCARD},
+    {.name = "gender",
+     .label = "性别",
+     .type = FT_ENUM,
+     .flags = FF_LISTED | FF_FILTERABLE | FF_EXPORTABLE,
+     .enum_name = "gender",
+     .help = "填写身份证件号码时由号码确定"},
+    {.name = "birth_date",
+     .label = "出生日期",
+     .type = FT_DATE,
+     .flags = FF_EXPORTABLE,
+     .pii = PII_DATE,
+     .help = "填写身份证件号码时由号码确定"},
+    {.name = "phone",
+     .label = "联系电话",
+     .type = FT_PHONE,
+     .flags = FF_LISTED | FF_FILTERABLE | FF_EXPORTABLE,
+     .pii = PII_PHONE},
+    {.name = "region_code",
+     .label = "居住区域",
+     .type = FT_REGION,
+     .flags = FF_REQUIRED | FF_SCOPE | FF_LISTED | FF_FILTERABLE | FF_EXPORTABLE},
+    {.name = "address", .label = "居住地址", .type = FT_TEXT, .flags = FF_EXPORTABLE, .max = 200},
+    {.name = NULL},
+};
+
+static const struct entity person = {
+    .name = "person",
+    .label = "人员",
+    .table = "person",
+    .fields = person_fields,
+    .perms = {.read = "person.read",
+              .write = "person.write",
+              .export = "person.read",
+              .identity = "person.identity"},
+    .default_sort = "id",
+    .hooks = &person_hooks,
+    .module = "masses",
+};
+
+/* The national division tree: reference data loaded by `shegong import regions`, read
+ * through the engine (list, search, export); one region with its path and its children
+ * are modules/region's own routes. */
+static const struct field_def region_fields[] = {
+    {.name = "code",
+     .label = "区划代码",
+     .type = FT_TEXT,
+     .flags = FF_SCOPE | FF_LISTED | FF_FILTERABLE | FF_SORTABLE | FF_EXPORTABLE | FF_READONLY,
+     .max = 12},
+    {.name = "parent_code",
+     .label = "上级区划代码",
+     .type = FT_TEXT,
+     .flags = FF_FILTERABLE | FF_EXPORTABLE | FF_READONLY,
+     .max = 12},
+    {.name = "level",
+     .label = "层级",
+     .type = FT_INT,
+     .flags = FF_LISTED | FF_FILTERABLE | FF_SORTABLE | FF_EXPORTABLE | FF_READONLY,
+     .min = 1,
+     .max = 5},
+    {.name = "name",
+     .label = "名称",
+     .type = FT_TEXT,
+     .flags = FF_LISTED | FF_SEARCHABLE | FF_SORTABLE | FF_EXPORTABLE | FF_LABEL | FF_READONLY,
+     .max = 100},
+    {.name = "full_name",
+     .label = "全称",
+     .type = FT_TEXT,
+     .flags = FF_LISTED | FF_EXPORTABLE | FF_READONLY,
+     .max = 400},
+    {.name = "placeholder",
+     .label = "虚设层级",
+     .type = FT_BOOL,
+     .flags = FF_FILTERABLE | FF_EXPORTABLE | FF_READONLY},
+    {.name = NULL},
+};
+
+static const struct entity region = {
+    .name = "region",
+    .label = "行政区划",
+    .table = "region",
+    .fields = region_fields,
+    .perms = {.read = "region.read", .export = "region.read"},
+    .flags = ENTITY_REFERENCE,
+    .key = "code",
+    .default_sort = "level,code",
+    .module = "system",
+};
+
 /* entities */
-const struct entity *const model_entities[] = {&unit, &grid, NULL};
+const struct entity *const model_entities[] = {&region, &unit, &grid, &person, NULL};
 /* enums */
-const struct enum_def *const model_enums[] = {&unit_kind, NULL};
+const struct enum_def *const model_enums[] = {&unit_kind, &gender, NULL};
 
 const struct model_extra *model_extra;

@@ -9,7 +9,6 @@
 #include "engine/workflow.h"
 #include "modules/calendar/calendar_api.h"
 #include "modules/region/grid.h"
-#include "modules/person/person.h"
 #include "modules/region/region.h"
 #include "server/audit.h"
 #include "server/auth_api.h"
@@ -42,13 +41,6 @@ static const struct param_def user_params[] = {
     {.name = NULL},
 };
 
-static const struct param_def region_params[] = {
-    {.name = "q", .type = PARAM_STR, .label = "关键字"},
-    {.name = "level", .type = PARAM_INT, .label = "层级", .min = 1, .max = 5},
-    {.name = "limit", .type = PARAM_INT, .label = "条数", .min = 1, .max = 50},
-    {.name = NULL},
-};
-
 static const struct param_def calendar_params[] = {
     {.name = "year", .type = PARAM_INT, .label = "年份", .min = 1, .max = 9999},
     {.name = NULL},
@@ -59,16 +51,6 @@ static const struct param_def deadline_params[] = {
     {.name = "days", .type = PARAM_INT, .label = "天数", .min = 0, .max = 3650},
     {.name = "mode", .type = PARAM_STR, .label = "计算方式"},
     {.name = "roll_forward", .type = PARAM_BOOL, .label = "遇节假日顺延"},
-    {.name = NULL},
-};
-
-/* id_number and phone are looked up through their blind indexes, never stored or logged */
-static const struct param_def person_params[] = {
-    PAGE_PARAMS,
-    {.name = "id_number", .type = PARAM_STR, .label = "身份证件号码"},
-    {.name = "phone", .type = PARAM_STR, .label = "联系电话"},
-    {.name = "region_code", .type = PARAM_REGION, .label = "居住区域"},
-    {.name = "q", .type = PARAM_STR, .label = "姓名关键字"},
     {.name = NULL},
 };
 
@@ -148,11 +130,6 @@ const struct route routes[] = {
      .query = audit_params},
 
     {.method = "GET",
-     .pattern = "/api/v1/region",
-     .handler = region_search,
-     .perm = "region.read",
-     .query = region_params},
-    {.method = "GET",
      .pattern = "/api/v1/region/{code}",
      .handler = region_get,
      .perm = "region.read"},
@@ -217,22 +194,6 @@ const struct route routes[] = {
      .flags = ROUTE_WRITE,
      .action = "totp.reset"},
     /* two-factor routes (server/totp_api) */
-    {.method = "GET",
-     .pattern = "/api/v1/person",
-     .handler = person_list,
-     .perm = "person.read",
-     .query = person_params},
-    {.method = "POST",
-     .pattern = "/api/v1/person",
-     .handler = person_create,
-     .perm = "person.write",
-     .flags = WRITE_JSON,
-     .action = "person.create"},
-    {.method = "GET",
-     .pattern = "/api/v1/person/{id}",
-     .handler = person_get,
-     .perm = "person.read",
-     .scope_table = "person"},
     /* person routes (modules/person) */
     {.method = "GET", .pattern = "/api/v1/meta", .handler = engine_meta},
     {.method = "POST",
@@ -247,9 +208,12 @@ const struct route routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/notices",
      .handler = notices_list,
-     .query = (const struct param_def[]){PAGE_PARAMS,
-                                         {.name = "unread", .type = PARAM_BOOL, .label = "仅未读"},
-                                         {.name = NULL}}},
+     .query =
+         (const struct param_def[]){
+             {.name = "page", .type = PARAM_INT, .label = "页码", .min = 1, .max = 100000},
+             {.name = "size", .type = PARAM_INT, .label = "每页条数", .min = 1, .max = 200},
+             {.name = "unread", .type = PARAM_BOOL, .label = "仅未读"},
+             {.name = NULL}}},
     {.method = "POST",
      .pattern = "/api/v1/notices/{id}/read",
      .handler = notices_read,

@@ -217,7 +217,7 @@ static enum err run_handler(struct req *r)
 void dispatch(struct req *r)
 {
     struct server *srv = r->srv;
-    struct route_match m;
+    struct route_match own, *mp = r->match;
     enum err e;
 
     if (atomic_load(&srv->stopping)) {
@@ -225,7 +225,13 @@ void dispatch(struct req *r)
         goto out;
     }
     /* 1-2. route and method */
-    e = router_match(srv->routes, r->method, r->path, srv->cfg->test_mode, &r->arena, &m);
+    if (mp) { /* routed when the request began (to choose its body cap) */
+        e = (enum err)r->match_err;
+    } else {
+        mp = &own;
+        e = router_match(srv->routes, r->method, r->path, srv->cfg->test_mode, &r->arena, mp);
+    }
+    struct route_match m = *mp;
     if (e == ERR_METHOD_NOT_ALLOWED) {
         reply_header(r, "Allow", arena_strdup(&r->arena, m.allow));
         goto out;

@@ -171,10 +171,15 @@ static enum MHD_Result queue(struct req *r)
 static void body_cap_choose(struct req *r)
 {
     const struct config *cfg = r->srv->cfg;
-    struct route_match m;
-    if (router_match(r->srv->routes, r->method, r->path, cfg->test_mode, &r->arena, &m) != ERR_OK)
+    /* the match is kept for the dispatcher, which would otherwise route again */
+    struct route_match *m = arena_zalloc(&r->arena, sizeof(*m));
+    if (!m)
         return;
-    const struct route *rt = &r->srv->routes[m.index];
+    r->match = m;
+    r->match_err = router_match(r->srv->routes, r->method, r->path, cfg->test_mode, &r->arena, m);
+    if (r->match_err != ERR_OK)
+        return;
+    const struct route *rt = &r->srv->routes[m->index];
     size_t cap = rt->body_limit;
     if ((rt->flags & ROUTE_UPLOAD) && cfg->upload_cap)
         cap = cfg->upload_cap;

@@ -7,13 +7,30 @@
 #include <time.h>
 
 #include "core/clock.h"
-#include "engine/workflow.h"
 #include "server/accounts.h"
 #include "server/audit.h"
 #include "server/log.h"
 #include "server/server.h"
 
-#define JOBS_PERIOD 60 /* seconds between runs when no deadline falls due sooner */
+#define JOBS_PERIOD 60 /* seconds between runs when no job asks to run sooner */
+
+static const struct job_def *registered[JOBS_MAX + 1];
+static size_t nregistered;
+
+void jobs_register(const struct job_def *job)
+{
+    if (nregistered == JOBS_MAX) {
+        fputs("shegong: more background jobs than JOBS_MAX\n", stderr);
+        abort();
+    }
+    registered[nregistered++] = job;
+}
+
+const struct job_def *const *jobs_registered(size_t *n)
+{
+    *n = nregistered;
+    return registered;
+}
 
 struct jobs {
     struct server *srv;
@@ -73,30 +90,47 @@ static enum err run_tx(struct db_conn *c, void *ctx)
     return e;
 }
 
-enum err jobs_run_all(struct db_conn *c, int *disabled, int *notices)
+enum err jobs_run_once(struct db_conn *c, int *disabled, int counts[JOBS_MAX])
 {
     struct run_ctx rc = {0};
     enum err e = db_tx_run(c, run_tx, &rc);
     *disabled = rc.disabled;
-    /* the deadline job runs in its own transaction: the accounts' work stands on its own */
-    enum err we = workflow_jobs_run(c, clock_now(), notices);
-    return e ? e : we;
+    for (size_t i = 0; i < nregistered; i++) {
+        int n = 0;
+        enum err je = registered[i]->run(c, clock_now(), &n);
+        e = e ? e : je;
+        if (counts)
+            counts[i] = n;
+    }
+    return e;
 }
 
-enum err jobs_run_once(struct db_conn *c, int *disabled)
-{
-    int notices = 0;
-    return jobs_run_all(c, disabled, &notices);
-}
-
-/* Seconds until the next run: a minute, or less when a deadline falls due sooner (the
- * due-soon or due time of a running clock, on the process clock with its test offset). */
+/* Seconds until the next run: a minute, or less when a job asks to run sooner (on the
+ * process clock with its test offset). */
 static int64_t next_wait(struct db_conn *c)
 {
-    int64_t now = clock_now(), when = 0;
-    if (workflow_next_due(c, now, &when) || !when || when - now >= JOBS_PERIOD)
-        return JOBS_PERIOD;
-    return when - now < 1 ? 1 : when - now;
+    int64_t now = clock_now(), wait = JOBS_PERIOD;
+    for (size_t i = 0; i < nregistered; i++) {
+        int64_t when = 0;
+        if (registered[i]->next && !registered[i]->next(c, now, &when) && when && when - now < wait)
+            wait = when - now;
+    }
+    return wait < 1 ? 1 : wait;
+}
+
+/* Logs what the run did. */
+static void log_run(int disabled, const int counts[JOBS_MAX])
+{
+    char msg[96];
+    if (disabled) {
+        snprintf(msg, sizeof(msg), "disabled %d account(s) unused for 90 days", disabled);
+        log_event("jobs", msg);
+    }
+    for (size_t i = 0; i < nregistered; i++)
+        if (counts[i]) {
+            snprintf(msg, sizeof(msg), "%d %s", counts[i], registered[i]->done);
+            log_event("jobs", msg);
+        }
 }
 
 static void *loop(void *arg)
@@ -106,25 +140,17 @@ static void *loop(void *arg)
     while (!j->stop) {
         pthread_mutex_unlock(&j->lock);
         struct db_conn *c;
-        int disabled = 0, notices = 0;
+        int disabled = 0, counts[JOBS_MAX] = {0};
         int64_t wait = JOBS_PERIOD;
         enum err e = db_conn_get(j->srv->db, &c);
         if (!e)
-            e = jobs_run_all(c, &disabled, &notices);
+            e = jobs_run_once(c, &disabled, counts);
         if (!e)
             wait = next_wait(c);
         if (e)
             log_event("jobs", "a background job failed; it runs again in a minute");
-        else if (disabled) {
-            char msg[80];
-            snprintf(msg, sizeof(msg), "disabled %d account(s) unused for 90 days", disabled);
-            log_event("jobs", msg);
-        }
-        if (!e && notices) {
-            char msg[80];
-            snprintf(msg, sizeof(msg), "wrote %d deadline notice(s)", notices);
-            log_event("jobs", msg);
-        }
+        else
+            log_run(disabled, counts);
         pthread_mutex_lock(&j->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

@@ -1,6 +1,5 @@
 /* Answers whose body is a file (downloads, exports): the open file goes to libmicrohttpd
  * as it is (server/http.c queues it), with a Content-Disposition that every browser reads. */
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 

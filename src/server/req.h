@@ -19,6 +19,7 @@
 struct req;
 struct server;
 struct entity;
+struct route_match;
 struct MHD_Connection;
 
 typedef enum err (*handler_fn)(struct req *r);
@@ -146,8 +147,10 @@ struct req {
     int file_fd;
     uint64_t file_size;
     int file_status;
-    size_t body_cap;     /* the cap chosen for this request's body (route or server) */
-    enum err status_err; /* the error being answered, for the refusal's audit record */
+    size_t body_cap;           /* the cap chosen for this request's body (route or server) */
+    struct route_match *match; /* the router's answer, made once when the request began */
+    int match_err;             /* its enum err */
+    enum err status_err;       /* the error being answered, for the refusal's audit record */
 
     /* What the audit record says about this request. */
     struct {

@@ -46,6 +46,8 @@ enum err router_match(const struct route *routes, const char *method, const char
     m->index = -1;
     int path_found = 0;
     size_t alen = 0;
+    int best = -1;
+    size_t best_np = 0;
     for (int i = 0; routes[i].pattern; i++) {
         const struct route *rt = &routes[i];
         if ((rt->flags & ROUTE_TEST_ONLY) && !test_mode)
@@ -56,10 +58,12 @@ enum err router_match(const struct route *routes, const char *method, const char
         path_found = 1;
         if (strcmp(rt->method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
-            if (!match_one(rt->pattern, path, a, m->params, &m->nparams))
-                return ERR_NOMEM;
-            m->index = i;
-            return ERR_OK;
+            /* the most literal pattern wins: /region/export before /region/{code} */
+            if (best < 0 || np < best_np) {
+                best = i;
+                best_np = np;
+            }
+            continue;
         }
         size_t ml = strlen(rt->method);
         if (!strstr(m->allow, rt->method) && alen + ml + 2 < sizeof(m->allow)) {
@@ -71,6 +75,12 @@ enum err router_match(const struct route *routes, const char *method, const char
             alen += ml;
             m->allow[alen] = '\0';
         }
+    }
+    if (best >= 0) {
+        if (!match_one(routes[best].pattern, path, a, m->params, &m->nparams))
+            return ERR_NOMEM;
+        m->index = best;
+        return ERR_OK;
     }
     return path_found ? ERR_METHOD_NOT_ALLOWED : ERR_NOT_FOUND;
 }

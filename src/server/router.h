@@ -15,8 +15,10 @@ struct route_match {
     char allow[64]; /* the methods the path supports, for 405's Allow header */
 };
 
-/* Finds the route for method and path among n routes (a table ending at n, or at a
- * route with a NULL pattern). Returns ERR_OK, ERR_NOT_FOUND (no pattern matches the
+/* Finds the route for method and path among the routes (a table ending at a route with a
+ * NULL pattern). When several patterns match, the one with the fewest parameters wins
+ * (a literal segment is more specific: /region/export before /region/{code}), then the
+ * earliest. Returns ERR_OK, ERR_NOT_FOUND (no pattern matches the
  * path) or ERR_METHOD_NOT_ALLOWED (m->allow lists what would). Parameter values are
  * copied into a. Routes flagged ROUTE_TEST_ONLY match only when test_mode is set. */
 enum err router_match(const struct route *routes, const char *method, const char *path,

@@ -143,12 +143,19 @@ test('filters, ranges, lists of values, region subtree and unknown names', async
 test('lookup by ID number goes through the blind index and is audited', async () => {
   const id = idcard('11010519900215234');
   const row = await makeSpecimen(sess.clerk, { id_number: id });
+  const lookups = () => s.sqlite("SELECT detail FROM audit_log WHERE action = 'specimen.lookup' ORDER BY seq").stdout.trim().split('\n').filter(Boolean);
+  const before = lookups().length;
   const r = await sess.clerk.get(`/api/v1/specimen?id_number=${id}`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.items.map((i) => i.id), [row.id]);
   assert.equal(r.body.items[0].id_number, '110105********' + id.slice(14));
-  const n = s.sqlite("SELECT count(*) FROM audit_log WHERE action = 'specimen.lookup'").stdout.trim();
-  assert.ok(Number(n) >= 1);
+  const after = lookups();
+  assert.equal(after.length, before + 1);
+  assert.deepEqual(JSON.parse(after.at(-1)), { by: ['id_number'], found: 1 });
+  assert.ok(!after.at(-1).includes(id));
+  // a list without an identifier filter is not a lookup
+  await sess.clerk.get('/api/v1/specimen?category=noise');
+  assert.equal(lookups().length, before + 1);
 });
 
 test('sort and keyset paging agree with offset paging', async () => {

@@ -174,6 +174,16 @@ test('a bad last row: nothing is written and the report names every row and fiel
   assert.equal(live(), before, 'nothing was written');
 });
 
+test('numbers past 64 bits and unreadable cells are errors, not clamped values', async () => {
+  const r = await importFile(sess.clerk, csv([
+    ['标题', '类别', '所属区划', '数量', '有效', '位置'],
+    ['大数', '噪音扰民', STREET, '99999999999999999999', '也许', '东经116'],
+  ]), { dry: true });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.errors.map((d) => `${d.row}:${d.field}:${d.code}`).sort(),
+    ['2:active:import_boolean', '2:count:type_integer', '2:location:import_geo']);
+});
+
 test('dry run: checks everything and writes nothing', async () => {
   const before = live();
   const audits = () => s.sqlite(`SELECT count(*) FROM audit_log WHERE action = 'specimen.import'`).stdout.trim();

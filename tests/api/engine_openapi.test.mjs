@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Server, assertError } from './lib/server.mjs';
+import { seedRegions, specimenUsers, PROVINCE } from './lib/fixture.mjs';
 
 const s = new Server();
 let doc;
@@ -12,10 +13,8 @@ let clerk;
 
 before(async () => {
   await s.start();
-  s.sqlite(`INSERT INTO region (code, parent_code, level, name, full_name, placeholder, updated_at) VALUES
-    ('110000000000', NULL, 1, '北京市', '北京市', 0, 0)`);
-  s.addUser('clerk', 'specimen_clerk', '110000000000');
-  clerk = await s.login('clerk');
+  seedRegions(s);
+  ({ clerk } = await specimenUsers(s, { clerk: ['specimen_clerk', PROVINCE] }));
   const r = await clerk.get('/api/v1/openapi.json');
   assert.equal(r.status, 200, r.text);
   doc = r.body;
@@ -152,6 +151,11 @@ test('entity routes carry filters, paging and typed bodies from the field defini
   assert.ok(act.schema.enum.includes('accept') && act.schema.enum.includes('close'));
   assert.ok(action.requestBody.content['application/json'].schema.anyOf.length >= 8);
   assert.deepEqual(doc.components.schemas.specimen_action_reject.required, ['reason']);
+
+  // export takes the list's filters and format; import only dry_run (the type comes from the bytes)
+  const exp = doc.paths['/api/v1/specimen/export'].get.parameters.map((x) => x.name);
+  assert.ok(exp.includes('format') && exp.includes('category') && !exp.includes('page'), exp.join());
+  assert.deepEqual(doc.paths['/api/v1/specimen/import'].post.parameters.map((x) => x.name), ['dry_run']);
 });
 
 test('the attachment routes say how files go up and come down', () => {
@@ -164,7 +168,7 @@ test('the attachment routes say how files go up and come down', () => {
 });
 
 test('a real row and a real list answer agree with their schemas', async () => {
-  const c = await clerk.post('/api/v1/specimen', { title: '核对', category: 'noise', region_code: '110000000000', count: 3, amount: '12.5', tags: ['甲'] });
+  const c = await clerk.post('/api/v1/specimen', { title: '核对', category: 'noise', region_code: PROVINCE, count: 3, amount: '12.5', tags: ['甲'] });
   assert.equal(c.status, 201, c.text);
   const row = doc.components.schemas.specimen;
   const check = (obj) => {

@@ -6,14 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, assertError, assertInvalid } from './lib/server.mjs';
+import { seedRegions, specimenUsers, makeSpecimen, PROVINCE, COUNTY, STREET as STREET_A, SIBLING as STREET_B } from './lib/fixture.mjs';
 
-const PROVINCE = '110000000000';
-const CITY = '110100000000';
-const COUNTY = '110105000000'; // 朝阳区
-const STREET_A = '110105001000';
-const STREET_B = '110105002000';
 const STREET_C = '110105003000'; // only the to-do test's rows live here
-const UNIT = '7001';
+const UNIT = '7001'; // at STREET_A
+const UNIT_C = '7003'; // at STREET_C
 
 const DAY = 86400;
 const SH = 8 * 3600; // Asia/Shanghai
@@ -21,16 +18,16 @@ const SH = 8 * 3600; // Asia/Shanghai
 const s = new Server();
 const sess = {};
 const users = {
-  clerk: ['specimen_clerk', COUNTY, '张登记'],
-  officer: ['specimen_officer', STREET_A, '李审批'],
-  officer_b: ['specimen_officer', STREET_B, '王审批'],
-  reader: ['specimen_reader', COUNTY, '赵查阅'],
-  sup: ['specimen_supervisor', STREET_A, '孙督办'],
-  sup_b: ['specimen_supervisor', STREET_B, '周督办'],
-  sup_county: ['specimen_supervisor', COUNTY, '吴督办'],
-  mixed: ['specimen_clerk', COUNTY, '郑兼职'], // and specimen_officer at STREET_B only
-  clerk_c: ['specimen_clerk', STREET_C, '钱登记'],
-  officer_c: ['specimen_officer', STREET_C, '冯审批'],
+  clerk: ['specimen_clerk', COUNTY],
+  officer: ['specimen_officer', STREET_A],
+  officer_b: ['specimen_officer', STREET_B],
+  reader: ['specimen_reader', COUNTY],
+  sup: ['specimen_supervisor', STREET_A],
+  sup_b: ['specimen_supervisor', STREET_B],
+  sup_county: ['specimen_supervisor', COUNTY],
+  mixed: ['specimen_clerk', COUNTY], // and specimen_officer at STREET_B only
+  clerk_c: ['specimen_clerk', STREET_C],
+  officer_c: ['specimen_officer', STREET_C],
 };
 
 // ---- dates as the server counts them (the calendar holds only this file's corrections) --
@@ -73,11 +70,7 @@ async function advance(seconds) {
   await loginAll();
 }
 
-async function create(who, body) {
-  const r = await sess[who].post('/api/v1/specimen', { category: 'noise', ...body });
-  assert.equal(r.status, 201, r.text);
-  return r.body;
-}
+const create = (who, body) => makeSpecimen(sess[who], body);
 const act = (who, id, action, body = {}) => sess[who].post(`/api/v1/specimen/${id}/actions/${action}`, body);
 async function actOk(who, id, action, body) {
   const r = await act(who, id, action, body);
@@ -96,30 +89,25 @@ const runJobs = async () => {
   return r.body;
 };
 async function notices(who, query = '') {
-  const r = await sess[who].get(`/api/v1/notices?page_size=200${query}`);
+  const r = await sess[who].get(`/api/v1/notices?size=200${query}`);
   assert.equal(r.status, 200, r.text);
   return r.body;
 }
 
 before(async () => {
   await s.start();
+  seedRegions(s);
   s.sqlite(`INSERT INTO region (code, parent_code, level, name, full_name, placeholder, updated_at) VALUES
-    ('${PROVINCE}', NULL, 1, '北京市', '北京市', 0, 0),
-    ('${CITY}', '${PROVINCE}', 2, '市辖区', '北京市', 1, 0),
-    ('${COUNTY}', '${CITY}', 3, '朝阳区', '北京市/朝阳区', 0, 0),
-    ('${STREET_A}', '${COUNTY}', 4, '建外街道', '北京市/朝阳区/建外街道', 0, 0),
-    ('${STREET_B}', '${COUNTY}', 4, '朝外街道', '北京市/朝阳区/朝外街道', 0, 0),
     ('${STREET_C}', '${COUNTY}', 4, '呼家楼街道', '北京市/朝阳区/呼家楼街道', 0, 0);
     INSERT INTO unit (id, name, kind, region_code, created_at, updated_at) VALUES
-    (${UNIT}, '建外街道办事处', 'gov', '${STREET_A}', 0, 0);`);
-  for (const [name, [role, region, display]] of Object.entries(users)) {
-    const r = s.cli(['user', 'add', name, '--role', role, '--region', region, '--display', display, '--password-stdin'], 'Shegong-Test-2026\n');
-    assert.equal(r.status, 0, r.stderr);
-  }
+    (${UNIT}, '建外街道办事处', 'gov', '${STREET_A}', 0, 0),
+    (${UNIT_C}, '呼家楼街道办事处', 'gov', '${STREET_C}', 0, 0);`);
+  Object.assign(sess, await specimenUsers(s, users));
   const g = s.cli(['user', 'grant', 'mixed', '--role', 'specimen_officer', '--region', STREET_B]);
   assert.equal(g.status, 0, g.stderr);
+  sess.mixed = await s.login('mixed'); // a grant ends the user's sessions
   s.addUser('sys', 'sysadmin', PROVINCE);
-  await loginAll();
+  sess.sys = await s.login('sys');
 });
 after(async () => {
   await s.stop();
@@ -131,14 +119,14 @@ test('a new row starts in the initial state with its history and a working-day c
   const h = nextWorkday(t0); // the first working day that would count
   const without = addWorkingDays(t0, 3);
   await holiday(h);
-  const row = await create('clerk', { title: '楼上噪音', region_code: STREET_A });
+  const row = await create('clerk', { title: '楼上噪音' });
   assert.equal(row.state, 'draft');
   assert.equal(row.state_label, '草稿');
   assert.equal(row.history.length, 1);
   const [created] = row.history;
   assert.deepEqual(
     { action: created.action, label: created.label, from: created.from, to: created.to, user: created.user, comment: created.comment },
-    { action: 'create', label: '创建', from: null, to: 'draft', user: '张登记', comment: null },
+    { action: 'create', label: '创建', from: null, to: 'draft', user: 'clerk', comment: null },
   );
   assert.match(created.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   const submit = clock(row, 'submit');
@@ -161,7 +149,7 @@ test('a new row starts in the initial state with its history and a working-day c
 });
 
 test('transition rules: unknown action, permission, scope, state, fields, version', async () => {
-  const row = await create('clerk', { title: '路灯不亮', category: 'repair', region_code: STREET_A });
+  const row = await create('clerk', { title: '路灯不亮', category: 'repair' });
   // unknown action
   const unknown = assertError(await act('clerk', row.id, 'teleport'), 404, 'not_found');
   assert.equal(unknown.message, '该记录没有此操作');
@@ -191,6 +179,8 @@ test('transition rules: unknown action, permission, scope, state, fields, versio
     ['extra', 'unknown_field'], ['comment', 'type_string'], ['unit_id', 'type_id'],
   ]);
   assertInvalid(await act('officer', row.id, 'accept', { unit_id: '999999' }), [['unit_id', 'not_found']]);
+  // a ref is checked as on create: a unit outside the officer's scope is not found
+  assertInvalid(await act('officer', row.id, 'accept', { unit_id: UNIT_C }), [['unit_id', 'not_found']]);
   assertInvalid(await act('officer', row.id, 'reject', { reason: '' }), [['reason', 'required']]);
   assertInvalid(await act('officer', row.id, 'reject', { reason: '理'.repeat(101) }), [['reason', 'too_long']]);
   // mixed holds specimen.approve, but only for another street: 403 (it can read the row)
@@ -212,13 +202,13 @@ test('transition rules: unknown action, permission, scope, state, fields, versio
   const again = assertError(await act('officer', row.id, 'reject', { reason: '再次' }), 409, 'conflict');
   assert.match(again.message, /不予受理/);
   // a deleted row has no actions
-  const gone = await create('clerk', { title: '误录', region_code: STREET_A });
+  const gone = await create('clerk', { title: '误录' });
   assert.equal((await sess.clerk.del(`/api/v1/specimen/${gone.id}`)).status, 204);
   assertError(await act('clerk', gone.id, 'submit'), 404, 'not_found');
 });
 
 test('the whole way: history, calendar days rolled past a holiday, extension once, pause and resume, hours', async () => {
-  const row = await create('clerk', { title: '排水不畅', region_code: STREET_A });
+  const row = await create('clerk', { title: '排水不畅' });
   await actOk('clerk', row.id, 'submit');
   // make the 10th calendar day (and the next day) a holiday: the due day rolls forward
   const t0 = today();
@@ -270,10 +260,26 @@ test('the whole way: history, calendar days rolled past a holiday, extension onc
 
   // reply: the longtext field goes into the row; a 48-hour clock starts
   assertInvalid(await act('clerk', row.id, 'reply', { reply: 7 }), [['reply', 'type_string']]);
+  // an action's fields of any type are checked as on create, all mistakes at once
+  assertInvalid(await act('clerk', row.id, 'reply', {
+    reply: '答复', amount: '1.234', happened_at: '昨天', phone: '123', tags: ['a,b'], visit_on: '2026-02-30',
+  }), [['amount', 'too_many_decimals'], ['happened_at', 'invalid_datetime'], ['phone', 'phone_invalid'],
+    ['tags', 'invalid_tag'], ['visit_on', 'invalid_date']]);
   const before = Math.floor(s.serverNow());
-  const replied = await actOk('clerk', row.id, 'reply', { reply: '已疏通排水管道' });
+  const replied = await actOk('clerk', row.id, 'reply', {
+    reply: '已疏通排水管道', amount: 12.5, happened_at: '2026-11-29T08:00:00+08:00', phone: '13800138000',
+    tags: ['排水'], visit_on: '2026-12-01',
+  });
   assert.equal(replied.state, 'replied');
   assert.equal(replied.reply, '已疏通排水管道');
+  // fields of the entity are written, normalised; the phone sealed and masked for the clerk
+  assert.deepEqual([replied.amount, replied.happened_at, replied.phone, replied.tags],
+    ['12.50', '2026-11-29T00:00:00Z', '138****8000', ['排水']]);
+  assert.equal(replied.visit_on, undefined);
+  const sealed = s.sqlite(`SELECT phone_enc FROM specimen WHERE id = ${row.id}`).stdout;
+  assert.ok(sealed.trim().length > 0 && !sealed.includes('13800138000'));
+  const found = await sess.clerk.get('/api/v1/specimen?phone=13800138000');
+  assert.deepEqual(found.body.items.map((x) => x.id), [row.id]);
   assert.equal(clock(replied, 'handle').state, 'stopped');
   const urgent = unixOf(clock(replied, 'urgent').due) - before;
   assert.ok(urgent >= 48 * 3600 - 5 && urgent <= 48 * 3600 + 30, `urgent in ${urgent} s`);
@@ -291,12 +297,16 @@ test('the whole way: history, calendar days rolled past a holiday, extension onc
     ['reply', 'handling', 'replied'], ['close', 'replied', 'closed'],
   ]);
   assert.deepEqual(h.map((x) => x.label), ['创建', '提交', '受理', '延期', '中止', '恢复', '答复', '办结']);
-  assert.deepEqual(h.map((x) => x.user), ['张登记', '张登记', '李审批', '李审批', '张登记', '张登记', '张登记', '张登记']);
+  assert.deepEqual(h.map((x) => x.user), ['clerk', 'clerk', 'officer', 'officer', 'clerk', 'clerk', 'clerk', 'clerk']);
   assert.equal(h[2].comment, '转建外街道办理');
   assert.deepEqual(h[2].fields, { unit_id: UNIT });
   assert.equal(h[3].comment, '需要协调多个部门');
   assert.equal(h[4].comment, '等待当事人补充材料');
-  assert.deepEqual(h[6].fields, { reply: '已疏通排水管道' });
+  assert.deepEqual(h[6].fields, {
+    reply: '已疏通排水管道', amount: '12.50', happened_at: '2026-11-29T00:00:00Z', phone: '138****8000',
+    tags: ['排水'], visit_on: '2026-12-01',
+  });
+  assert.ok(!s.sqlite('SELECT fields FROM workflow_history').stdout.includes('13800138000'));
   assert.ok(h.every((x, i) => i === 0 || x.at >= h[i - 1].at));
 
   // every transition is audited as entity.action with from and to
@@ -313,7 +323,7 @@ test('the to-do list: what each user may act on now, within scope, nearest due f
   await actOk('clerk_c', b.id, 'submit'); // submitted: officer_c only (approve)
   const c = await mk('待办丙');
   await actOk('clerk_c', c.id, 'submit');
-  await actOk('officer_c', c.id, 'accept', { unit_id: UNIT }); // handling: both
+  await actOk('officer_c', c.id, 'accept', { unit_id: UNIT_C }); // handling: both
   const d = await mk('待办丁');
   await actOk('clerk_c', d.id, 'submit');
   await actOk('officer_c', d.id, 'reject', { reason: '重复' }); // rejected: nobody
@@ -356,7 +366,7 @@ test('the to-do list: what each user may act on now, within scope, nearest due f
 });
 
 test('the job writes each due-soon and overdue notice exactly once, also across a restart', async () => {
-  const row = await create('clerk', { title: '井盖缺失', region_code: STREET_A });
+  const row = await create('clerk', { title: '井盖缺失' });
   const rowB = await create('clerk', { title: '朝外占道', region_code: STREET_B });
   const due = unixOf(clock(row, 'submit').due);
   const mine = (list) => list.items.filter((n) => n.row_id === row.id);
@@ -364,7 +374,12 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
   // within a day of the due time (due_soon_days = 1): one due-soon notice
   const now = (await s.request('POST', '/api/v1/test/clock', { body: { advance_seconds: 0 } })).body.now;
   await advance(due - 12 * 3600 - now);
-  await runJobs();
+  // what the job reports is what it wrote (other tests' rows may fall due too); once only
+  const all = () => Number(s.sqlite('SELECT COUNT(*) FROM notice').stdout.trim());
+  let before = all();
+  const first = await runJobs();
+  assert.ok(first.notices >= 1);
+  assert.equal(first.notices, all() - before);
   let list = await notices('sup');
   assert.deepEqual(mine(list).map((n) => n.kind), ['due_soon']);
   const soon = mine(list)[0];
@@ -373,14 +388,16 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
   assert.equal(soon.entity, 'specimen');
   assert.equal(soon.read, false);
   assert.equal(clock(await get('clerk', row.id), 'submit').due_soon, true);
-  await runJobs();
+  assert.equal((await runJobs()).notices, 0);
   assert.equal(mine(await notices('sup')).length, 1);
 
   // past the due time: one overdue notice, however often the job runs
   await advance(13 * 3600);
+  before = all();
   const ran = await runJobs();
-  assert.ok(ran.notices >= 0);
-  await runJobs();
+  assert.ok(ran.notices >= 1);
+  assert.equal(ran.notices, all() - before);
+  assert.equal((await runJobs()).notices, 0);
   list = await notices('sup');
   assert.deepEqual(mine(list).map((n) => n.kind), ['overdue', 'due_soon']);
   assert.equal(mine(list)[0].title, '测试样本「井盖缺失」提交期限已超期');
@@ -428,11 +445,11 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
   assertError(await sess.clerk.post(`/api/v1/notices/${overdue.id}/read`), 404, 'not_found');
   assertError(await sess.sup.post('/api/v1/notices/12345/read'), 404, 'not_found');
   // paging
-  const page = await sess.sup_county.get('/api/v1/notices?page=1&page_size=1');
+  const page = await sess.sup_county.get('/api/v1/notices?page=1&size=1');
   assert.equal(page.status, 200);
   assert.equal(page.body.items.length, 1);
   assert.equal(page.body.total, county.total);
-  assertInvalid(await sess.sup.get('/api/v1/notices?page_size=0'), [['page_size', 'out_of_range']]);
+  assertInvalid(await sess.sup.get('/api/v1/notices?size=0'), [['size', 'out_of_range']]);
 
   // a stopped clock gets no further notices; the review clock the submission started does
   await actOk('clerk', row.id, 'submit');
@@ -445,11 +462,11 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
 });
 
 test('the job thread wakes for the nearest due-soon time, without waiting for its minute', async () => {
-  const row = await create('clerk', { title: '电梯故障', region_code: STREET_A });
+  const row = await create('clerk', { title: '电梯故障' });
   await s.stop();
   // the restarted server counts on the real clock: due-soon (1 day before due) in 3 seconds
   const due = Math.floor(Date.now() / 1000) + DAY + 3;
-  const u = s.sqlite(`UPDATE deadline SET due_at = ${due}, soon_noticed_at = NULL WHERE row_id = ${row.id} AND name = 'submit'`);
+  const u = s.sqlite(`UPDATE deadline SET due_at = ${due} WHERE row_id = ${row.id} AND name = 'submit'`);
   assert.equal(u.status, 0, u.stderr);
   await s.start();
   sess.sup = await s.login('sup'); // (not the 2FA admin: its login may move the clock on)

@@ -106,7 +106,7 @@ test('no request parameter turns masking off', async () => {
 
 async function auditOf(action, objectId) {
   const q = objectId ? `&object_id=${objectId}` : '';
-  const r = await sess.aud.get(`/api/v1/audit?action=${action}${q}&page_size=200`);
+  const r = await sess.aud.get(`/api/v1/audit?action=${action}${q}&size=200`);
   assert.equal(r.status, 200, r.text);
   return r.body.items;
 }
@@ -128,7 +128,7 @@ test('the identity officer reads in clear, and every such read is audited withou
   assert.equal(rec.username, 'officer');
   assert.equal(rec.object_type, 'person');
   assert.equal(rec.result, 'success');
-  assert.deepEqual(JSON.parse(rec.detail), { fields: ['id_number', 'phone', 'birth_date'] });
+  assert.deepEqual(JSON.parse(rec.detail), { fields: ['id_number', 'birth_date', 'phone'] });
   for (const x of SECRETS) assert.ok(!JSON.stringify(recs).includes(x), `audit holds ${x}`);
 });
 
@@ -207,7 +207,7 @@ test('lookup by ID number or phone goes through the blind index, within the scop
 });
 
 test('the list pages through the persons in scope', async () => {
-  const r = await sess.street.get('/api/v1/person?page_size=2');
+  const r = await sess.street.get('/api/v1/person?size=2');
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.total, 4); // a, b, noid, noid2
   assert.equal(r.body.items.length, 2);
@@ -227,7 +227,7 @@ test('validation errors are reported per field', async () => {
   r = await sess.clerk.post('/api/v1/person', {
     name: '钱七', id_number: idcard('11010520991231123'), birth_date: '2099-01-01', region_code: STREET,
   });
-  assertInvalid(r, [['birth_date', 'future_date'], ['id_number', 'idcard_future']]);
+  assertInvalid(r, [['id_number', 'idcard_future'], ['birth_date', 'future_date']]);
   // gender and birth date, given with an ID number, must agree with it
   r = await sess.clerk.post('/api/v1/person', {
     name: '孙八', id_number: idcard('11010519850505111'), gender: 'female', birth_date: '1985-05-06', region_code: STREET,
@@ -241,7 +241,7 @@ test('validation errors are reported per field', async () => {
   r = await sess.clerk.post('/api/v1/person', { name: 42, id_number: 110105 });
   assertInvalid(r, [['name', 'type_string'], ['id_number', 'type_string'], ['region_code', 'required']]);
   // nothing was stored by any of these
-  const all = await sess.clerk.get('/api/v1/person?page_size=200');
+  const all = await sess.clerk.get('/api/v1/person?size=200');
   assert.equal(all.body.total, 6);
 });
 
@@ -253,6 +253,38 @@ test('a person outside the scope is not found; creating one there is forbidden',
   const r = await sess.street.post('/api/v1/person', { name: '越界', region_code: SIBLING });
   assertInvalid(r, [['region_code', 'out_of_scope']], 403, 'forbidden');
   assertError(await sess.aud.get(`/api/v1/person/${people.a.id}`), 403, 'forbidden');
+});
+
+test('a change goes through the same checks; gender and birth date follow a new ID number', async () => {
+  const p = people.noid2;
+  assertInvalid(await sess.clerk.patch(`/api/v1/person/${p.id}`, { id_number: ID_A, version: p.version }),
+    [['id_number', 'taken']], 409, 'conflict');
+  const id = idcard('11010519951212226'); // female, 1995-12-12
+  assertInvalid(await sess.clerk.patch(`/api/v1/person/${p.id}`, { id_number: id, gender: 'male', version: p.version }),
+    [['gender', 'mismatch_idcard']]);
+  const ok = await sess.officer.patch(`/api/v1/person/${p.id}`, { id_number: id, version: p.version });
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual([ok.body.gender, ok.body.birth_date, ok.body.id_number, ok.body.version], ['female', '1995-12-12', id, p.version + 1]);
+  const stale = await sess.clerk.patch(`/api/v1/person/${p.id}`, { address: '新地址', version: p.version });
+  assertError(stale, 409, 'conflict');
+});
+
+test('export is masked unless the reader holds the identity permission; import checks every row', async () => {
+  const clerk = await sess.clerk.get('/api/v1/person/export?format=csv&id_number=' + ID_A);
+  assert.equal(clerk.status, 200, clerk.text);
+  assert.ok(clerk.text.includes(masked(ID_A)) && !clerk.text.includes(ID_A), clerk.text);
+  const officer = await sess.officer.get('/api/v1/person/export?format=csv&id_number=' + ID_A);
+  assert.ok(officer.text.includes(ID_A), officer.text);
+  const csv = (text) => ({ raw: Buffer.from(text, 'utf8'), headers: { 'Content-Type': 'text/csv' } });
+  const bad = await sess.clerk.request('POST', '/api/v1/person/import',
+    csv(`姓名,身份证件号码,联系电话,居住区域\n甲,${idcard('11010519660606333')},13700001111,${STREET}\n乙,,123,${STREET}\n`));
+  assertError(bad, 400, 'invalid');
+  assert.deepEqual(bad.body.error.details.map((d) => [d.row, d.field, d.code]), [[3, 'phone', 'phone_invalid']]);
+  const good = await sess.clerk.request('POST', '/api/v1/person/import',
+    csv(`姓名,身份证件号码,居住区域\n甲,${idcard('11010519660606333')},${STREET}\n`));
+  assert.equal(good.status, 200, good.text);
+  const got = await sess.clerk.get(`/api/v1/person/${good.body.ids[0]}`);
+  assert.deepEqual([got.body.name, got.body.gender, got.body.birth_date], ['甲', 'male', '1966-**-**']);
 });
 
 test('an altered sealed value is refused, not shown', async () => {

@@ -240,12 +240,12 @@ test('above the scope only the path is shown; outside it, nothing', async () => 
   assertError(await sess.chaoyang.get('/api/v1/region/110105999000'), 404, 'not_found');
 });
 
-test('search by name within the scope only', async () => {
+test('search by name within the scope only (the generic list of the region entity)', async () => {
   const q = (who, text, extra = '') => sess[who].get(`/api/v1/region?q=${encodeURIComponent(text)}${extra}`);
   const r = await q('chaoyang', '朝阳');
   assert.equal(r.status, 200, r.text);
   assert.ok(r.body.items.length > 1);
-  assert.ok(r.body.items.length <= 50);
+  assert.equal(r.body.size, 20);
   assert.equal(r.body.items[0].code, COUNTY); // by level, then code
   for (const x of r.body.items) {
     assert.ok(x.code.startsWith('110105'), x.code);
@@ -257,20 +257,31 @@ test('search by name within the scope only', async () => {
   // 海淀 has no 朝阳区 rows: what it finds lies in 海淀
   const hd = await q('haidian', '朝阳区');
   assert.deepEqual(hd.body.items.filter((x) => !x.code.startsWith('110108')), []);
-  // in the whole of 广东 there are many 东城 rows; the limit and the level filter apply
-  const gd = await q('guangdong', '东城', '&limit=3');
+  // in the whole of 广东 there are many 东城 rows; the page size and the level filter apply
+  const gd = await q('guangdong', '东城', '&size=3');
   assert.equal(gd.body.items.length, 3);
+  assert.ok(gd.body.total > 3);
   const gd4 = await q('guangdong', '东城', '&level=4');
   assert.ok(gd4.body.items.some((x) => x.code === '441900003000'));
   for (const x of gd4.body.items) assert.equal(x.level, 4);
   // LIKE wildcards are plain text
   assert.deepEqual((await q('guangdong', '%')).body.items, []);
   assert.deepEqual((await q('guangdong', '_')).body.items, []);
-  // without text: the caller's own roots
-  const roots = await sess.jianwai.get('/api/v1/region');
-  assert.deepEqual(roots.body.items.map((x) => [x.code, x.full_name]), [[STREET, '北京市/朝阳区/建外街道']]);
-  assertInvalid(await sess.chaoyang.get('/api/v1/region?q=x&limit=51'), [['limit', 'out_of_range']]);
+  // without text: the caller's subtree, its root first
+  const mine = await sess.jianwai.get('/api/v1/region');
+  assert.deepEqual([mine.body.items[0].code, mine.body.items[0].full_name], [STREET, '北京市/朝阳区/建外街道']);
+  assert.ok(mine.body.items.every((x) => x.code.startsWith('110105001')));
+  // a subtree filter and children by parent code
+  const kids = await sess.chaoyang.get(`/api/v1/region?parent_code=${STREET}&size=200`);
+  assert.ok(kids.body.items.length > 0 && kids.body.items.every((x) => x.parent_code === STREET));
+  assertInvalid(await sess.chaoyang.get('/api/v1/region?q=x&size=201'), [['size', 'out_of_range']]);
   assertInvalid(await sess.chaoyang.get('/api/v1/region?level=6'), [['level', 'out_of_range']]);
+  assertInvalid(await sess.chaoyang.get('/api/v1/region?limit=5'), [['limit', 'unknown_filter']]);
+  // export of the list, as for any entity
+  const csv = await sess.jianwai.get('/api/v1/region/export?format=csv&level=4');
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.text, /区划代码/);
+  assert.match(csv.text, /建外街道/);
   // the auditor holds no business permission
   assertError(await sess.aud.get('/api/v1/region?q=x'), 403, 'forbidden');
   assertError(await sess.aud.get(`/api/v1/region/${COUNTY}`), 403, 'forbidden');

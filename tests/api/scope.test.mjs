@@ -162,7 +162,7 @@ test('unit fields are validated, all mistakes at once', async () => {
   assertInvalid(await post({ name: '甲', kind: 'x', region_code: 'y', colour: 1 }),
     [['colour', 'unknown_field'], ['kind', 'invalid_enum'], ['region_code', 'invalid_region']]);
   const patch = await sess.county.patch(`/api/v1/unit/${unit.street.id}`, { name: '', kind: 'x', version: unit.street.version });
-  assertInvalid(patch, [['kind', 'invalid_enum'], ['name', 'required']]);
+  assertInvalid(patch, [['name', 'required'], ['kind', 'invalid_enum']]);
   // a change names the version it was made on
   assertInvalid(await sess.county.patch(`/api/v1/unit/${unit.street.id}`, { name: '乙' }), [['version', 'required']]);
   const unchanged = await sess.county.get(`/api/v1/unit/${unit.street.id}`);

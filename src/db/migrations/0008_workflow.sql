@@ -13,7 +13,7 @@ CREATE TABLE workflow_history (
     user_id BIGINT,
     at BIGINT NOT NULL,
     comment TEXT,
-    fields TEXT -- JSON object of the action's fields as given
+    fields TEXT -- JSON object of the action's fields as shown (personal data masked)
 );
 CREATE INDEX workflow_history_row ON workflow_history (entity, row_id, id);
 
@@ -30,15 +30,14 @@ CREATE TABLE deadline (
     state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'stopped')),
     paused_at BIGINT,
     extended BIGINT NOT NULL DEFAULT 0,
-    soon_noticed_at BIGINT,
-    overdue_noticed_at BIGINT,
     UNIQUE (entity, row_id, name)
 );
--- the job's scan and next wake-up: running clocks by due time
-CREATE INDEX deadline_due ON deadline (state, due_at);
+-- the job's scan and next wake-up: an entity's running clocks by due time
+CREATE INDEX deadline_due ON deadline (entity, state, due_at);
 
 -- 督办 notices: one per clock, kind and due time, so a re-run or a restart of the job never
--- writes one twice (and a clock that was restarted or extended gets fresh ones).
+-- writes one twice (and a clock that was restarted or extended gets fresh ones). The job
+-- finds the clocks still to notice through this key.
 CREATE TABLE notice (
     id BIGINT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('due_soon', 'overdue')),

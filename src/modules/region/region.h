@@ -39,6 +39,5 @@ bool region_code_shape(const char *s);
  * the path; anything else answers 404, as for a code that does not exist. */
 enum err region_get(struct req *r);      /* GET /api/v1/region/{code} */
 enum err region_children(struct req *r); /* GET /api/v1/region/{code}/children */
-enum err region_search(struct req *r);   /* GET /api/v1/region?q=… (no q: the scope roots) */
 
 #endif

@@ -6,59 +6,36 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "db/migrate.h"
 #include "engine/engine.h"
 #include "model/model.h"
+#include "testdb.h"
 
-static char path[64];
-
-static struct db *open_migrated(void)
+static void open_migrated(struct testdb *t)
 {
-    snprintf(path, sizeof(path), "/tmp/shegong-schema-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    char url[96], errbuf[256];
-    snprintf(url, sizeof(url), "sqlite:%s", path);
-    struct db *db = NULL;
-    assert_int_equal(db_open(url, NULL, &db, errbuf, sizeof(errbuf)), ERR_OK);
+    testdb_open(t);
+    char errbuf[256];
     int applied = 0;
-    assert_int_equal(migrate_up(db, NULL, &applied, errbuf, sizeof(errbuf)), ERR_OK);
-    return db;
-}
-
-static void remove_temp(void)
-{
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
+    if (migrate_up(t->db, NULL, &applied, errbuf, sizeof(errbuf)))
+        fail_msg("migrate_up: %s", errbuf);
 }
 
 static void test_tables_match(void **state)
 {
-    struct db *db = open_migrated();
-    struct db_conn *c;
+    struct testdb t;
+    open_migrated(&t);
+    struct db_conn *c = t.c;
     char why[256] = "";
-    assert_int_equal(db_conn_get(db, &c), ERR_OK);
     assert_int_equal(engine_schema_check(c, why, sizeof(why)), ERR_OK);
-    db_close(db);
-    remove_temp();
+    testdb_close(&t);
 }
 
 static void test_missing_column_and_index_named(void **state)
 {
-    struct db *db = open_migrated();
-    struct db_conn *c;
+    struct testdb t;
+    open_migrated(&t);
+    struct db_conn *c = t.c;
     char why[256] = "";
-    assert_int_equal(db_conn_get(db, &c), ERR_OK);
     assert_int_equal(db_exec_script(c, "ALTER TABLE unit DROP COLUMN contact;"), ERR_OK);
     assert_int_equal(engine_schema_check(c, why, sizeof(why)), ERR_CONFLICT);
     assert_string_equal(why, "unit has no column contact");
@@ -73,8 +50,7 @@ static void test_missing_column_and_index_named(void **state)
                      ERR_OK);
     assert_int_equal(engine_schema_check(c, why, sizeof(why)), ERR_CONFLICT);
     assert_string_equal(why, "grid.population is TEXT, the definition needs an integer");
-    db_close(db);
-    remove_temp();
+    testdb_close(&t);
 }
 
 int main(void)

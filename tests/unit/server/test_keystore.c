@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "db/migrate.h"
+#include "engine/engine.h"
+#include "model/model.h"
 #include "model/sealed.h"
 #include "server/keystore.h"
 #include "testdb.h"
@@ -129,7 +131,8 @@ struct reseal_ctx {
 static enum err reseal(struct db_conn *c, void *ctx)
 {
     struct reseal_ctx *r = ctx;
-    return keystore_reseal(c, sealed_columns, &r->old, &r->next, &r->p);
+    /* what `shegong key rotate` re-seals: the listed columns and the entities' fields */
+    return keystore_reseal(c, engine_sealed_columns(sealed_columns), &r->old, &r->next, &r->p);
 }
 
 static void test_reseal(void **state)
@@ -207,6 +210,8 @@ static void test_switch(void **state)
 
 int main(void)
 {
+    if (engine_init(model_entities, model_enums, routes) != ERR_OK)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_first_start_records_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_and_missing_key, setup, teardown),

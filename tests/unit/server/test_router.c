@@ -29,6 +29,7 @@ enum {
     R_FOUR,
     R_FIVE,
     R_LOGIN,
+    R_UNITS_EXPORT,
 };
 
 static const struct route routes[] = {
@@ -43,6 +44,8 @@ static const struct route routes[] = {
     [R_FOUR] = {.method = "GET", .pattern = "/p/{a}/{b}/{c}/{d}"},
     [R_FIVE] = {.method = "GET", .pattern = "/q/{a}/{b}/{c}/{d}/{e}"},
     [R_LOGIN] = {.method = "POST", .pattern = "/api/v1/auth/login", .flags = ROUTE_PUBLIC},
+    /* after the {id} route on purpose: the literal segment must still win */
+    [R_UNITS_EXPORT] = {.method = "GET", .pattern = "/api/v1/units/export"},
     {.pattern = NULL},
 };
 
@@ -242,6 +245,16 @@ static void test_dot_dot_and_percent(void **state)
     assert_string_equal(m.params[0], "%34%32");
 }
 
+static void test_literal_beats_param(void **state)
+{
+    (void)state;
+    expect_route("GET", "/api/v1/units/export", R_UNITS_EXPORT);
+    expect_route("GET", "/api/v1/units/exports", R_UNIT_GET);
+    expect_route("GET", "/api/v1/units/42", R_UNIT_GET);
+    /* only the {id} route takes DELETE: the literal one does not hide it */
+    expect_route("DELETE", "/api/v1/units/export", R_UNIT_DELETE);
+}
+
 static void test_table_end(void **state)
 {
     (void)state;
@@ -267,6 +280,7 @@ int main(void)
         cmocka_unit_test_teardown(test_head_matches_get, teardown),
         cmocka_unit_test_teardown(test_test_only_routes, teardown),
         cmocka_unit_test_teardown(test_dot_dot_and_percent, teardown),
+        cmocka_unit_test_teardown(test_literal_beats_param, teardown),
         cmocka_unit_test_teardown(test_table_end, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
