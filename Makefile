@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DSHEGONG_WERROR=ON
 endif
 
-.PHONY: all deps build run test test-unit test-api test-asan check-src fmt fmt-check clean
+.PHONY: all deps build run test test-unit test-api test-asan test-pg-unit test-api-pg check-src fmt fmt-check clean
 
 all: build
 
@@ -24,7 +24,7 @@ build: deps $(BUILD)/Makefile
 run: build
 	@./scripts/run.sh $(BUILD)/shegong
 
-test: build check-src fmt-check test-unit test-api
+test: build check-src fmt-check test-unit test-api test-pg-unit test-api-pg
 
 test-unit:
 	@cd $(BUILD) && ctest --output-on-failure
@@ -39,6 +39,25 @@ test-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) >$(ASAN_BUILD)/build.log 2>&1 || { cat $(ASAN_BUILD)/build.log; exit 1; }
 	@cd $(ASAN_BUILD) && ctest --output-on-failure
 	@SHEGONG_BIN=$(abspath $(ASAN_BUILD)/shegong-test) SHEGONG_SANITIZED=1 ./scripts/test-api.sh
+
+# The database unit tests again over PostgreSQL: a throwaway cluster (scripts/pg-test.sh) in
+# a fresh directory under /tmp, removed afterwards, also when a test fails or make is stopped.
+PG_UNIT_TESTS = test_db
+test-pg-unit: build
+	@dir=$$(mktemp -u /tmp/shegong-pg.XXXXXX); \
+	trap './scripts/pg-test.sh stop "$$dir"' EXIT INT TERM; \
+	url=$$(./scripts/pg-test.sh start "$$dir") || exit 1; \
+	rc=0; for t in $(PG_UNIT_TESTS); do \
+	  SHEGONG_TEST_PG_URL="$$url" $(BUILD)/$$t || rc=1; \
+	done; exit $$rc
+
+# The whole API suite again on PostgreSQL: each test server gets its own database in one
+# throwaway cluster (tests/api/lib/server.mjs), removed afterwards.
+test-api-pg: build
+	@dir=$$(mktemp -u /tmp/shegong-pg.XXXXXX); \
+	trap './scripts/pg-test.sh stop "$$dir"' EXIT INT TERM; \
+	url=$$(./scripts/pg-test.sh start "$$dir") || exit 1; \
+	SHEGONG_TEST_PG_URL="$$url" SHEGONG_BIN=$(abspath $(BUILD)/shegong-test) ./scripts/test-api.sh
 
 check-src:
 	@./scripts/check-src.sh

@@ -5,8 +5,8 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 
 APT_PKGS="build-essential pkg-config cmake clang-format clang libclang-rt-14-dev \
-  libsqlite3-dev sqlite3 libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev \
-  libqrencode-dev zbar-tools libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
+  libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libjansson-dev \
+  libsodium-dev libssl-dev libqrencode-dev zbar-tools libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
 
 missing=""
 for p in $APT_PKGS; do

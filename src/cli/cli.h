@@ -49,6 +49,12 @@ int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help
 /* Creates the data directory, opens the database, applies migrations and writes the
  * built-in roles. Prints a clear message and returns non-zero on failure. */
 int cli_open(const struct config *cfg, struct db **db, bool verbose);
+/* Every migration this build applies (the built-in ones, then a test build's own), or
+ * NULL when out of memory. */
+struct migration;
+const struct migration *cli_migrations(void);
+/* shegong migrate --from … --to …: copies a whole database into a new one (migrate_copy.c). */
+int cli_migrate_copy(const struct config *cfg, const char *from, const char *to);
 /* Reads one line (without the newline) from stdin into buf; false at EOF or overlong. */
 bool cli_read_line(char *buf, size_t len);
 /* Runs fn in a write transaction with an audit actor of "(cli)". */

@@ -139,6 +139,27 @@ static enum err sync_roles(struct db_conn *c, void *ctx)
     return e;
 }
 
+const struct migration *cli_migrations(void)
+{
+    static struct migration *all; /* built once, kept for the process */
+    if (!model_extra || !model_extra->migrations)
+        return migrations;
+    if (all)
+        return all;
+    /* a test build's own tables come after the built-in ones, in one list */
+    size_t n = 0, m = 0;
+    while (migrations[n].name)
+        n++;
+    while (model_extra->migrations[m].name)
+        m++;
+    all = calloc(n + m + 1, sizeof(*all));
+    if (!all)
+        return NULL;
+    memcpy(all, migrations, n * sizeof(*all));
+    memcpy(all + n, model_extra->migrations, m * sizeof(*all));
+    return all;
+}
+
 int cli_open(const struct config *cfg, struct db **db, bool verbose)
 {
     const char *url = cfg->db_url;
@@ -163,26 +184,11 @@ int cli_open(const struct config *cfg, struct db **db, bool verbose)
         return 1;
     }
     int applied = 0;
-    if (model_extra && model_extra->migrations) {
-        /* a test build's own tables come after the built-in ones, in one list */
-        size_t n = 0, m = 0;
-        while (migrations[n].name)
-            n++;
-        while (model_extra->migrations[m].name)
-            m++;
-        struct migration *all = calloc(n + m + 1, sizeof(*all));
-        if (!all) {
-            db_close(*db);
-            *db = NULL;
-            return 1;
-        }
-        memcpy(all, migrations, n * sizeof(*all));
-        memcpy(all + n, model_extra->migrations, m * sizeof(*all));
-        e = migrate_apply(*db, all, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
-        free(all);
-    } else {
-        e = migrate_up(*db, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf));
-    }
+    const struct migration *all = cli_migrations();
+    e = all ? migrate_apply(*db, all, verbose ? stderr : NULL, &applied, errbuf, sizeof(errbuf))
+            : ERR_NOMEM;
+    if (!all)
+        snprintf(errbuf, sizeof(errbuf), "out of memory");
     if (e) {
         fprintf(stderr, "shegong: the database could not be migrated, nothing was changed: %s\n",
                 errbuf);

@@ -256,3 +256,79 @@ enum err search_build_query(const char *text, size_t n, struct sbuf *out, size_t
     *nterms = q.nterms;
     return ERR_OK;
 }
+
+/* ---- PostgreSQL forms: the same tokens as tsvector and tsquery text ---- */
+
+/* A lexeme in the single quotes tsvector and tsquery input takes: ' and \ escaped. */
+static void add_lexeme(struct sbuf *out, const char *tok, size_t len)
+{
+    sbuf_addc(out, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (tok[i] == '\'' || tok[i] == '\\')
+            sbuf_addc(out, tok[i] == '\'' ? '\'' : '\\');
+        sbuf_addc(out, tok[i]);
+    }
+    sbuf_addc(out, '\'');
+}
+
+/* PostgreSQL keeps positions up to 16383; later tokens share the last one. */
+#define TSVECTOR_MAX_POS 16383
+
+struct vector_state {
+    struct sbuf *out;
+    unsigned pos;
+};
+
+static int add_vector_token(void *ctx, int flags, const char *tok, size_t len, size_t start,
+                            size_t end)
+{
+    struct vector_state *v = ctx;
+    if (!(flags & SEARCH_TOKEN_COLOCATED) && v->pos < TSVECTOR_MAX_POS)
+        v->pos++;
+    if (v->out->len)
+        sbuf_addc(v->out, ' ');
+    add_lexeme(v->out, tok, len);
+    sbuf_addf(v->out, ":%u", v->pos);
+    return sbuf_err(v->out) ? 1 : 0;
+}
+
+enum err search_build_tsvector(const char *text, size_t n, struct sbuf *out)
+{
+    struct vector_state v = {.out = out};
+    if (sbuf_err(out))
+        return sbuf_err(out);
+    search_tokenize(text, n, SEARCH_DOCUMENT, add_vector_token, &v);
+    return sbuf_err(out);
+}
+
+static int add_tsquery_token(void *ctx, int flags, const char *tok, size_t len, size_t start,
+                             size_t end)
+{
+    struct query_state *q = ctx;
+    if (q->nterms > 0 && start < q->prev_end) {
+        sbuf_adds(q->out, " <-> "); /* the next bigram of the same run: a phrase */
+    } else {
+        if (q->nterms > 0)
+            sbuf_adds(q->out, ") & ");
+        sbuf_addc(q->out, '(');
+        q->nterms++;
+    }
+    add_lexeme(q->out, tok, len);
+    q->prev_end = end;
+    return sbuf_err(q->out) ? 1 : 0;
+}
+
+enum err search_build_tsquery(const char *text, size_t n, struct sbuf *out, size_t *nterms)
+{
+    struct query_state q = {.out = out};
+    *nterms = 0;
+    if (sbuf_err(out))
+        return sbuf_err(out);
+    search_tokenize(text, n, SEARCH_QUERY, add_tsquery_token, &q);
+    if (q.nterms > 0)
+        sbuf_addc(out, ')');
+    if (sbuf_err(out))
+        return sbuf_err(out);
+    *nterms = q.nterms;
+    return ERR_OK;
+}

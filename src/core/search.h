@@ -60,4 +60,13 @@ int search_tokenize(const char *text, size_t n, enum search_mode mode, search_to
  * error (ERR_TOO_LARGE or ERR_NOMEM). */
 enum err search_build_query(const char *text, size_t n, struct sbuf *out, size_t *nterms);
 
+/* PostgreSQL. The same tokens as tsvector input text, for `$1::tsvector` in a column of
+ * the simple configuration: each lexeme quoted, with its position (a document's unigram
+ * shares its bigram's position, as in FTS5): "'北京':1 '北':1 '京市':2 '京':2 '市':3". */
+enum err search_build_tsvector(const char *text, size_t n, struct sbuf *out);
+/* And a query as tsquery input text: a Han run is a phrase of its bigrams joined with
+ * <->, each term in parentheses, terms joined with &: "('供暖' <-> '暖问') & ('abc')".
+ * *nterms == 0 means "no query", as for search_build_query. */
+enum err search_build_tsquery(const char *text, size_t n, struct sbuf *out, size_t *nterms);
+
 #endif

@@ -38,7 +38,7 @@ struct db {
     struct db_conn *conns;
 };
 
-static const struct db_driver *const drivers[] = {&db_sqlite_driver};
+static const struct db_driver *const drivers[] = {&db_sqlite_driver, &db_pg_driver};
 
 static _Atomic uint64_t st_queries, st_query_us, st_commits, st_commit_us, st_busy, st_errors;
 
@@ -58,16 +58,15 @@ enum err db_open(const char *url, const struct db_options *opt, struct db **out,
     *out = NULL;
     const struct db_driver *drv = NULL;
     const char *target = url;
-    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-        size_t n = strlen(drivers[i]->scheme);
-        if (strncmp(url, drivers[i]->scheme, n) == 0) {
-            drv = drivers[i];
-            target = url + n;
+    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]) && !drv; i++) {
+        const char *schemes[] = {drivers[i]->scheme, drivers[i]->alt_scheme};
+        for (size_t k = 0; k < 2 && !drv; k++) {
+            size_t n = schemes[k] ? strlen(schemes[k]) : 0;
+            if (n && strncmp(url, schemes[k], n) == 0) {
+                drv = drivers[i];
+                target = drv->whole_url ? (url[n] ? url : url + n) : url + n;
+            }
         }
-    }
-    if (!drv && (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)) {
-        snprintf(errbuf, errlen, "PostgreSQL is not supported by this build yet");
-        return ERR_UNAVAILABLE;
     }
     if (!drv) {
         if (strstr(url, "://")) {
@@ -141,6 +140,11 @@ void db_close(struct db *db)
 const char *db_backend(const struct db *db)
 {
     return db->drv->name;
+}
+
+const char *db_conn_backend(const struct db_conn *c)
+{
+    return c->db->drv->name;
 }
 
 enum err db_conn_get(struct db *db, struct db_conn **out)

@@ -1,5 +1,5 @@
-/* The one database interface. Module code speaks only this; the drivers (SQLite now,
- * PostgreSQL in its own issue) hide the dialects.
+/* The one database interface. Module code speaks only this; the drivers (db_sqlite.c,
+ * db_pg.c) hide the dialects.
  *
  * Invariants: SQL is written with $1..$n placeholders and every value is bound, never
  * spliced in; identifiers come only from the code's own tables. Each thread uses its own
@@ -54,20 +54,25 @@ struct db_rows {
 enum db_sync { DB_SYNC_FULL = 0, DB_SYNC_NORMAL };
 
 struct db_options {
-    enum db_sync sync;   /* SQLite: synchronous=FULL (default) or NORMAL */
-    int busy_timeout_ms; /* how long a writer waits for the lock; 0 = 5000 */
+    enum db_sync sync;        /* SQLite: synchronous=FULL (default) or NORMAL */
+    int busy_timeout_ms;      /* how long a writer waits for the lock; 0 = 5000 */
+    int statement_timeout_ms; /* PostgreSQL: longest statement; 0 = 30000 */
 };
 
 struct db;
 struct db_conn;
 
-/* Opening. url is "sqlite:PATH" (or a bare path); errbuf gets a readable reason. */
+/* Opening. url is "sqlite:PATH" (or a bare path) or "postgres://…" / "postgresql://…"
+ * (a libpq URL: host, port, database, sslmode and the rest); errbuf gets a readable
+ * reason. */
 enum err db_open(const char *url, const struct db_options *opt, struct db **out, char *errbuf,
                  size_t errlen);
 /* Closes every connection the threads opened. No thread may use the db afterwards. */
 void db_close(struct db *db);
 /* "sqlite" or "postgres". */
 const char *db_backend(const struct db *db);
+/* The same for the database a connection belongs to. */
+const char *db_conn_backend(const struct db_conn *c);
 
 /* The calling thread's connection, opened on first use. */
 enum err db_conn_get(struct db *db, struct db_conn **out);

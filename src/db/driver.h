@@ -10,8 +10,10 @@
 #include "db/db.h"
 
 struct db_driver {
-    const char *name;   /* "sqlite" */
-    const char *scheme; /* URL prefix: "sqlite:" */
+    const char *name;       /* "sqlite" */
+    const char *scheme;     /* URL prefix: "sqlite:" */
+    const char *alt_scheme; /* another prefix that selects this driver, or NULL */
+    bool whole_url;         /* connect() gets the URL with its scheme (libpq wants it) */
     /* Opens one connection to target (the URL without the scheme). */
     enum err (*connect)(const char *target, const struct db_options *opt, void **handle,
                         char *errbuf, size_t errlen);
@@ -36,5 +38,6 @@ struct db_driver {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 #endif

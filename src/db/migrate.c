@@ -40,7 +40,7 @@ enum err migrate_apply(struct db *db, const struct migration *list, FILE *log, i
         goto out;
     }
     e = db_exec_script(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                          " name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
+                          " name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
     if (e) {
         snprintf(errbuf, errlen, "cannot create schema_migrations: %s", db_errmsg(c));
         goto out;

@@ -394,25 +394,9 @@ static enum err index_row(struct req *r, const struct entity *e, int64_t id, jso
 {
     if (!(e->flags & ENTITY_FTS))
         return ERR_OK;
-    struct sbuf b;
-    sbuf_init(&b, (size_t)1 << 20);
-    for (const struct field_def *f = e->fields; f->name; f++)
-        if ((f->flags & FF_SEARCHABLE) && json_is_string(json_object_get(merged, f->name)))
-            sbuf_addf(&b, "%s%s", b.len ? " " : "",
-                      json_string_value(json_object_get(merged, f->name)));
-    const char *doc = sbuf_err(&b) ? NULL : arena_strdup(&r->arena, b.buf);
-    sbuf_release(&b);
-    if (!doc)
-        return ERR_NOMEM;
-    enum err err =
-        db_exec(r->db, arena_printf(&r->arena, "DELETE FROM %s_fts WHERE rowid = $1", e->table),
-                DB_ARGS(DB_I(id)), NULL);
-    if (!err)
-        err = db_exec(
-            r->db,
-            arena_printf(&r->arena, "INSERT INTO %s_fts (rowid, body) VALUES ($1, $2)", e->table),
-            DB_ARGS(DB_I(id), DB_T(doc)), NULL);
-    return err;
+    const char *doc;
+    enum err err = engine_fts_document(r, e, merged, &doc);
+    return err ? err : engine_fts_index(r, e, id, doc);
 }
 
 enum err engine_reindex(struct req *r, const struct entity *e, int64_t id)
@@ -702,10 +686,8 @@ enum err engine_delete(struct req *r)
                       DB_ARGS(DB_I(r->id)), &changes);
         if (err == ERR_CONFLICT)
             return req_fail(r, err, "delete_referenced");
-        if (!err && (e->flags & ENTITY_FTS))
-            err = db_exec(r->db,
-                          arena_printf(&r->arena, "DELETE FROM %s_fts WHERE rowid = $1", e->table),
-                          DB_ARGS(DB_I(r->id)), NULL);
+        if (!err)
+            err = engine_fts_delete(r, e, r->id);
     }
     if (err)
         return err;

@@ -464,7 +464,7 @@ static enum err write_batch(struct run *x, json_t *batch)
     struct req *r = x->r;
     const struct entity *e = x->e;
     const char *key = e->key ? e->key : "id";
-    bool pg = r->srv && strcmp(db_backend(r->srv->db), "postgres") == 0;
+    bool pg = strcmp(db_conn_backend(r->db), "postgres") == 0;
     char *list = json_dumps(batch, JSON_COMPACT);
     if (!list)
         return ERR_NOMEM;

@@ -61,6 +61,18 @@ bool engine_view_clear(const struct engine_view *v, const struct entity *e, cons
 /* The column naming a row in titles (its label field when stored as plain text), or NULL. */
 const char *engine_label_column(const struct entity *e);
 
+/* Full text (fulltext.c): a row's document replaced or removed, and the condition and
+ * best-first order of a search for text (no condition when text holds nothing
+ * searchable: *order stays NULL). Only for ENTITY_FTS entities. */
+enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, const char *doc);
+/* A row's document: its searchable values (normalised, by field name), space-separated in
+ * field order. */
+enum err engine_fts_document(struct req *r, const struct entity *e, json_t *values,
+                             const char **doc);
+enum err engine_fts_delete(struct req *r, const struct entity *e, int64_t id);
+enum err engine_fts_where(struct req *r, const struct entity *e, const char *text,
+                          struct sqlq *from, const char **order);
+
 /* Renews row id's full-text document from its stored values (ENTITY_FTS only). */
 enum err engine_reindex(struct req *r, const struct entity *e, int64_t id);
 

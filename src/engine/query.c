@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "core/crypto.h"
-#include "core/search.h"
 #include "core/utf8.h"
 #include "engine/internal.h"
 #include "server/access.h"
@@ -171,31 +170,13 @@ static enum err full_text(struct req *r, const struct entity *e, struct engine_q
                           const char *text, bool *ranked)
 {
     if (e->flags & ENTITY_FTS) {
-        struct sbuf m;
-        size_t nterms = 0;
-        sbuf_init(&m, 4096);
-        enum err err = search_build_query(text, strlen(text), &m, &nterms);
-        const char *match = err || !nterms ? NULL : arena_strdup(&r->arena, m.buf);
-        sbuf_release(&m);
-        if (err == ERR_TOO_LARGE)
-            return req_field_error(r, "q", "关键字", "too_long");
-        if (err)
-            return err;
-        if (!match)
-            return ERR_OK;
-        sqlq_add(&q->from, " AND t.id IN (SELECT rowid FROM ");
-        sqlq_add(&q->from, e->table);
-        sqlq_add(&q->from, "_fts WHERE ");
-        sqlq_add(&q->from, e->table);
-        sqlq_add(&q->from, "_fts MATCH ");
-        sqlq_arg(&q->from, DB_T(match));
-        sqlq_add(&q->from, ")");
-        /* best first: the phrase's bm25 rank (its placeholder is bound above) */
-        q->order = arena_printf(&r->arena,
-                                "(SELECT rank FROM %s_fts WHERE %s_fts MATCH $%d AND rowid = t.id)",
-                                e->table, e->table, q->from.nargs);
-        *ranked = true;
-        return ERR_OK;
+        const char *order;
+        enum err err = engine_fts_where(r, e, text, &q->from, &order);
+        if (!err && order) {
+            q->order = order;
+            *ranked = true;
+        }
+        return err;
     }
     int n = 0;
     for (const struct field_def *f = e->fields; f->name; f++) {

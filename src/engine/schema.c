@@ -1,8 +1,8 @@
 /* Whether every entity's table matches its definition: the columns the engine reads and
  * writes exist with a compatible type, and the indexes the definition implies exist
  * (region scope, uniqueness, blind indexes). Migrations are hand-written; this is what
- * keeps them honest. SQLite reads its catalogue with PRAGMA; PostgreSQL will read
- * information_schema in its driver's issue. */
+ * keeps them honest. The catalogue is read with PRAGMA in SQLite and from pg_catalog in
+ * PostgreSQL; both answer the same three questions (columns, index heads, a table). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,11 +13,60 @@ struct want {
     bool integer; /* BIGINT / INTEGER; else TEXT */
 };
 
+static bool on_postgres(struct db_conn *c)
+{
+    return strcmp(db_conn_backend(c), "postgres") == 0;
+}
+
+/* (name, type) of each column of table. */
 static enum err columns_of(struct db_conn *c, struct arena *a, const char *table,
                            struct db_rows *out)
 {
-    return db_query(c, a, "SELECT name, type, \"notnull\" FROM pragma_table_info($1)",
+    if (on_postgres(c))
+        return db_query(c, a,
+                        "SELECT column_name::text, upper(data_type::text) "
+                        "FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND table_name = $1",
+                        DB_ARGS(DB_T(table)), out);
+    return db_query(c, a, "SELECT name, type FROM pragma_table_info($1)", DB_ARGS(DB_T(table)),
+                    out);
+}
+
+/* (unique, first column, second column) of each index of table. */
+static enum err indexes_of(struct db_conn *c, struct arena *a, const char *table,
+                           struct db_rows *out)
+{
+    if (on_postgres(c))
+        return db_query(c, a,
+                        "SELECT CASE WHEN ix.indisunique THEN 1 ELSE 0 END, "
+                        "(SELECT attname::text FROM pg_attribute WHERE attrelid = ix.indrelid "
+                        " AND attnum = ix.indkey[0]), "
+                        "(SELECT attname::text FROM pg_attribute WHERE attrelid = ix.indrelid "
+                        " AND attnum = ix.indkey[1]) "
+                        "FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid "
+                        "WHERE t.relname = $1 AND t.relnamespace = "
+                        "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+                        DB_ARGS(DB_T(table)), out);
+    return db_query(c, a,
+                    "SELECT il.\"unique\", "
+                    "(SELECT name FROM pragma_index_info(il.name) WHERE seqno = 0), "
+                    "(SELECT name FROM pragma_index_info(il.name) WHERE seqno = 1) "
+                    "FROM pragma_index_list($1) il",
                     DB_ARGS(DB_T(table)), out);
+}
+
+static enum err table_exists(struct db_conn *c, struct arena *a, const char *table, bool *out)
+{
+    struct db_rows t;
+    enum err err = on_postgres(c)
+                       ? db_query(c, a,
+                                  "SELECT 1 FROM information_schema.tables "
+                                  "WHERE table_schema = current_schema() AND table_name = $1",
+                                  DB_ARGS(DB_T(table)), &t)
+                       : db_query(c, a, "SELECT 1 FROM sqlite_master WHERE name = $1",
+                                  DB_ARGS(DB_T(table)), &t);
+    *out = !err && t.nrows > 0;
+    return err;
 }
 
 static bool has_column(const struct db_rows *cols, const char *name, bool integer, char *why,
@@ -39,25 +88,20 @@ static bool has_column(const struct db_rows *cols, const char *name, bool intege
     return false;
 }
 
-/* Whether an index of table starts with column (unique when asked). */
+/* Whether an index of table starts with column (unique when asked; a unique index may
+ * have it second, after the region: unique within a region). */
 static enum err index_on(struct db_conn *c, struct arena *a, const char *table, const char *column,
                          bool unique, bool *found)
 {
     *found = false;
     struct db_rows idx;
-    enum err e = db_query(c, a, "SELECT name, \"unique\" FROM pragma_index_list($1)",
-                          DB_ARGS(DB_T(table)), &idx);
+    enum err e = indexes_of(c, a, table, &idx);
     for (size_t i = 0; i < idx.nrows && !e && !*found; i++) {
-        if (unique && !db_int(&idx, i, 1))
+        if (unique && !db_int(&idx, i, 0))
             continue;
-        struct db_rows cols;
-        e = db_query(c, a, "SELECT name FROM pragma_index_info($1) ORDER BY seqno",
-                     DB_ARGS(DB_T(db_str(&idx, i, 0))), &cols);
-        if (!e && cols.nrows && db_str(&cols, 0, 0) &&
-            (strcmp(db_str(&cols, 0, 0), column) == 0 ||
-             (cols.nrows > 1 && unique && db_str(&cols, 1, 0) &&
-              strcmp(db_str(&cols, 1, 0), column) == 0)))
-            *found = true;
+        const char *first = db_str(&idx, i, 1), *second = db_str(&idx, i, 2);
+        *found = (first && strcmp(first, column) == 0) ||
+                 (unique && second && strcmp(second, column) == 0);
     }
     return e;
 }
@@ -132,10 +176,9 @@ static enum err check_entity(struct db_conn *c, struct arena *a, const struct en
             return err;
     }
     if (e->flags & ENTITY_FTS) {
-        struct db_rows t;
-        err = db_query(c, a, "SELECT 1 FROM sqlite_master WHERE name = $1",
-                       DB_ARGS(DB_T(arena_printf(a, "%s_fts", e->table))), &t);
-        if (!err && !t.nrows) {
+        bool exists;
+        err = table_exists(c, a, arena_printf(a, "%s_fts", e->table), &exists);
+        if (!err && !exists) {
             snprintf(why, len, "entity %s searches %s_fts, which does not exist", e->name,
                      e->table);
             return ERR_CONFLICT;

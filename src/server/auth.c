@@ -2,11 +2,11 @@
 #include "server/auth.h"
 
 #include <microhttpd.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "server/access.h"
 #include "server/accounts.h"
 #include "server/audit.h"
@@ -164,34 +164,29 @@ enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash
     return db_exec(r->db, "DELETE FROM session WHERE user_id = $1", DB_ARGS(DB_I(user_id)), NULL);
 }
 
-/* A fixed window per address in a small table; collisions only make the limit stricter. */
-#define RATE_SLOTS 1024
-static struct {
-    char ip[48];
-    int64_t window;
-    int count;
-} rate[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-
+/* A fixed window of a minute per address, counted in the database so that every server
+ * on it counts together (table rate_counter; the jobs remove passed windows). The key is a
+ * keyed hash of the address: the table never holds an address. */
 bool auth_rate_allow(struct req *r)
 {
     int limit = r->srv->cfg->login_rate_per_min;
     if (limit <= 0)
         return true;
-    unsigned h = 2166136261u;
-    for (const char *p = r->ip; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    int64_t window = clock_now() / 60;
-    pthread_mutex_lock(&rate_lock);
-    typeof(rate[0]) *s = &rate[h % RATE_SLOTS];
-    if (s->window != window || strcmp(s->ip, r->ip) != 0) {
-        snprintf(s->ip, sizeof(s->ip), "%s", r->ip);
-        s->window = window;
-        s->count = 0;
-    }
-    bool ok = ++s->count <= limit;
-    pthread_mutex_unlock(&rate_lock);
-    return ok;
+    char key[65];
+    crypto_blind_index("login_rate", r->ip, key);
+    int64_t window = clock_now() / 60 * 60;
+    struct db_rows rows;
+    enum err e =
+        db_query_one(r->db, &r->arena,
+                     "INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, 1) "
+                     "ON CONFLICT (key, window_start) DO UPDATE SET "
+                     "hits = rate_counter.hits + 1 RETURNING hits",
+                     DB_ARGS(DB_T(key), DB_I(window)), &rows);
+    /* a database that cannot count cannot check a password either: the login that follows
+     * fails on its own, so an error here does not refuse it */
+    if (e)
+        return true;
+    return db_int(&rows, 0, 0) <= limit;
 }
 
 const char *auth_presented_session(struct req *r)

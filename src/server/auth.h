@@ -23,7 +23,8 @@ enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash
 /* Adds a Set-Cookie that clears sid. */
 void auth_clear_cookie(struct req *r);
 
-/* Counts a login attempt from r->ip; false when the address is over its limit. */
+/* Counts a login attempt from r->ip in the database, so every server on it counts
+ * together; false when the address is over its limit for the current minute. */
 bool auth_rate_allow(struct req *r);
 
 /* The login's bookkeeping, shared by the password step and the second factor. */

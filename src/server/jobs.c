@@ -7,12 +7,15 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "db/db_lock.h"
 #include "server/accounts.h"
 #include "server/audit.h"
 #include "server/log.h"
 #include "server/server.h"
 
-#define JOBS_PERIOD 60 /* seconds between runs when no job asks to run sooner */
+#define JOBS_PERIOD    60 /* seconds between runs when no job asks to run sooner */
+#define JOBS_LOCK_NAME "shegong.jobs"
+#define RATE_KEEP      120 /* seconds a rate-limit window is kept after it began */
 
 static const struct job_def *registered[JOBS_MAX + 1];
 static size_t nregistered;
@@ -86,11 +89,14 @@ static enum err run_tx(struct db_conn *c, void *ctx)
                     "DELETE FROM login_failure WHERE last_failure_at < $1 AND "
                     "(locked_until IS NULL OR locked_until < $2)",
                     DB_ARGS(DB_I(now - 86400), DB_I(now)), NULL);
+    if (!e)
+        e = db_exec(c, "DELETE FROM rate_counter WHERE window_start < $1",
+                    DB_ARGS(DB_I(now - RATE_KEEP)), NULL);
     arena_release(&a);
     return e;
 }
 
-enum err jobs_run_once(struct db_conn *c, int *disabled, int counts[JOBS_MAX])
+static enum err run_all(struct db_conn *c, int *disabled, int counts[JOBS_MAX])
 {
     struct run_ctx rc = {0};
     enum err e = db_tx_run(c, run_tx, &rc);
@@ -103,6 +109,21 @@ enum err jobs_run_once(struct db_conn *c, int *disabled, int counts[JOBS_MAX])
             counts[i] = n;
     }
     return e;
+}
+
+enum err jobs_run_once(struct db_conn *c, bool wait, int *disabled, int counts[JOBS_MAX])
+{
+    *disabled = 0;
+    for (size_t i = 0; counts && i < nregistered; i++)
+        counts[i] = 0;
+    int64_t key = db_job_lock_key(JOBS_LOCK_NAME);
+    bool got = false;
+    enum err e = db_job_lock(c, key, wait, &got);
+    if (e || !got)
+        return e; /* another server is running them */
+    e = run_all(c, disabled, counts);
+    enum err ue = db_job_unlock(c, key);
+    return e ? e : ue;
 }
 
 /* Seconds until the next run: a minute, or less when a job asks to run sooner (on the
@@ -144,7 +165,7 @@ static void *loop(void *arg)
         int64_t wait = JOBS_PERIOD;
         enum err e = db_conn_get(j->srv->db, &c);
         if (!e)
-            e = jobs_run_once(c, &disabled, counts);
+            e = jobs_run_once(c, false, &disabled, counts);
         if (!e)
             wait = next_wait(c);
         if (e)

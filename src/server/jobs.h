@@ -1,7 +1,7 @@
 /* Background jobs of a running server: disabling accounts unused for 90 days, removing
- * expired sessions and stale login counters, and the jobs other layers register at
- * start-up (the engine's deadline notices). One thread, woken every minute, sooner when a
- * registered job asks to run before that, and at shutdown. */
+ * expired sessions, stale login counters and passed rate-limit windows, and the jobs other layers
+ * register at start-up (the engine's deadline notices). One thread, woken every minute, sooner when
+ * a registered job asks to run before that, and at shutdown. */
 #ifndef SHEGONG_SERVER_JOBS_H
 #define SHEGONG_SERVER_JOBS_H
 
@@ -33,9 +33,12 @@ struct jobs;
 
 struct jobs *jobs_start(struct server *srv);
 void jobs_stop(struct jobs *j);
-/* Runs every job once on c (the job thread, and tests in test mode). *disabled counts the
- * accounts disabled for inactivity; counts (may be NULL) gets each registered job's
- * count, in registration order. */
-enum err jobs_run_once(struct db_conn *c, int *disabled, int counts[JOBS_MAX]);
+/* Runs every job once on c (the job thread, and tests in test mode), holding the jobs'
+ * advisory lock (db/db_lock.h) so that of several servers on one database one runs them at
+ * a time: without wait, nothing runs when another holds it (the job thread: that one does
+ * the work); with wait, the run follows the other's. *disabled counts the accounts
+ * disabled for inactivity; counts (may be NULL) gets each registered job's count, in
+ * registration order (zeros when nothing ran). */
+enum err jobs_run_once(struct db_conn *c, bool wait, int *disabled, int counts[JOBS_MAX]);
 
 #endif

@@ -39,7 +39,7 @@ enum err system_test_clock(struct req *r)
 enum err system_test_jobs(struct req *r)
 {
     int disabled = 0, counts[JOBS_MAX] = {0};
-    enum err e = jobs_run_once(r->db, &disabled, counts);
+    enum err e = jobs_run_once(r->db, true, &disabled, counts);
     json_t *o = e ? NULL : json_pack("{s:i}", "disabled", disabled);
     size_t n = 0;
     const struct job_def *const *jobs = jobs_registered(&n);

@@ -2,7 +2,7 @@
 // chain shows any change made behind the server's back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, assertError, assertInvalid } from './lib/server.mjs';
+import { PG, Server, assertError, assertInvalid } from './lib/server.mjs';
 import { seedRegions } from './lib/fixture.mjs';
 
 const s = new Server();
@@ -130,7 +130,8 @@ test('the database refuses changes to the trail, and `check` finds a forced one'
   assert.match(del.stderr, /audit_log_append_only/);
   assert.equal(s.cli(['check']).status, 0, 'the refused changes changed nothing');
 
-  const tamper = s.sqlite("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET result = 'failure' WHERE seq = 3;");
+  const drop = PG ? 'DROP TRIGGER audit_log_no_update ON audit_log;' : 'DROP TRIGGER audit_log_no_update;';
+  const tamper = s.sqlite(`${drop} UPDATE audit_log SET result = 'failure' WHERE seq = 3;`);
   assert.equal(tamper.status, 0, tamper.stderr);
   const r = s.cli(['check']);
   assert.equal(r.status, 1, r.stdout + r.stderr);

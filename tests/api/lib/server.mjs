@@ -11,6 +11,29 @@ import assert from 'node:assert/strict';
 export const BIN = process.env.SHEGONG_BIN || new URL('../../../build/shegong-test', import.meta.url).pathname;
 export const SANITIZED = process.env.SHEGONG_SANITIZED === '1';
 
+/** Set when the suite runs on PostgreSQL (make test-api-pg): a throwaway cluster's URL.
+ * Each Server then gets its own database in it; s.sqlite() runs its SQL there with psql,
+ * answering in sqlite3's list format (columns joined by '|'). */
+export const PG_URL = process.env.SHEGONG_TEST_PG_URL || '';
+export const PG = PG_URL !== '';
+const PSQL = '/usr/lib/postgresql/15/bin/psql';
+const databases = new Map(); // data dir -> its PostgreSQL database URL
+
+function pgDatabase(dir) {
+  const name = 'shegong_' + dir.replace(/[^a-zA-Z0-9]/g, '').slice(-12).toLowerCase();
+  const r = spawnSync(PSQL, ['-X', '-q', '-d', PG_URL, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `create database ${name}: ${r.stderr}`);
+  const url = new URL(PG_URL);
+  url.pathname = '/' + name;
+  databases.set(dir, url.toString());
+  return url.toString();
+}
+
+/** The environment that points shegong at dir's database (SQLite file or PostgreSQL). */
+export function dbEnv(dir) {
+  return { SHEGONG_DATA_DIR: dir, SHEGONG_DB: databases.get(dir) || `sqlite:${dir}/shegong.db` };
+}
+
 /** A password that satisfies the policy. */
 export const PASSWORD = 'Shegong-Test-2026';
 
@@ -65,14 +88,20 @@ export function cli(dir, args, input, env = {}) {
     input: input ?? '',
     encoding: 'utf8',
     timeout: SANITIZED ? 60000 : 20000,
-    env: { ...process.env, SHEGONG_DATA_DIR: dir, SHEGONG_DB: `sqlite:${dir}/shegong.db`, ...env },
+    env: { ...process.env, ...dbEnv(dir), ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
 /** Runs SQL on dir's database with the sqlite3 command; returns {status, stdout, stderr}. */
 export function sqlite(dir, sql) {
-  const r = spawnSync('sqlite3', [join(dir, 'shegong.db'), sql], { encoding: 'utf8', timeout: 10000 });
+  const given = databases.get(dir);
+  const url = given && !given.startsWith('sqlite:') ? given : '';
+  const file = given?.startsWith('sqlite:') ? given.slice(7) : join(dir, 'shegong.db');
+  const r = url
+    ? spawnSync(PSQL, ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql],
+      { encoding: 'utf8', timeout: 10000 })
+    : spawnSync('sqlite3', [file, sql], { encoding: 'utf8', timeout: 10000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -151,8 +180,14 @@ export function openConnection(port) {
 }
 
 export class Server {
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
+  /** db: a database URL (postgres://… or sqlite:PATH) to serve instead of a fresh one of
+   * its own; dir: an existing data directory (key file, attachments) to share, as several
+   * servers on shared storage do. cleanup() removes neither. */
+  constructor({ db, dir } = {}) {
+    this.dir = dir || mkdtempSync(join(tmpdir(), 'shegong-test-'));
+    this.sharedDir = Boolean(dir);
+    if (db) databases.set(this.dir, db);
+    else if (PG) this.dbUrl = pgDatabase(this.dir);
     this.log = '';
     this.clockOffset = 0; // seconds the server's clock was moved (s.advance)
     this.totp = new Map(); // username -> {secret, last (step used last), recoveryCodes}
@@ -169,8 +204,7 @@ export class Server {
     this.proc = spawn(BIN, ['serve', ...mode, '--port', String(this.port), ...args], {
       env: {
         ...process.env,
-        SHEGONG_DATA_DIR: this.dir,
-        SHEGONG_DB: `sqlite:${this.dir}/shegong.db`,
+        ...dbEnv(this.dir),
         SHEGONG_LOGIN_RATE: '0',
         ...env,
       },
@@ -214,8 +248,22 @@ export class Server {
     } catch { /* a server that cannot answer fails its own tests */ }
   }
 
+  /** In a PostgreSQL run, keeps this server on a SQLite file (to compare the two). */
+  useSqlite() {
+    if (!this.dbUrl) return;
+    const name = new URL(this.dbUrl).pathname.slice(1);
+    spawnSync(PSQL, ['-X', '-q', '-d', PG_URL, '-c', `DROP DATABASE IF EXISTS ${name}`]);
+    databases.delete(this.dir);
+    this.dbUrl = undefined;
+  }
+
   cleanup() {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!this.sharedDir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dbUrl) {
+      const name = new URL(this.dbUrl).pathname.slice(1);
+      spawnSync(PSQL, ['-X', '-q', '-d', PG_URL, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+      databases.delete(this.dir);
+    }
   }
 
   cli(args, input, env) { return cli(this.dir, args, input, env); }

@@ -208,6 +208,37 @@ static void test_query_injection(void **state)
     check_query("\"\"\"", NULL);
 }
 
+static void check_pg(const char *text, const char *vector, const char *query)
+{
+    struct sbuf b;
+    size_t nterms = 0;
+    sbuf_init(&b, 4096);
+    assert_int_equal(search_build_tsvector(text, strlen(text), &b), ERR_OK);
+    assert_string_equal(b.buf, vector);
+    sbuf_reset(&b);
+    assert_int_equal(search_build_tsquery(text, strlen(text), &b, &nterms), ERR_OK);
+    if (query) {
+        assert_string_equal(b.buf, query);
+        assert_true(nterms > 0);
+    } else {
+        assert_int_equal(nterms, 0);
+        assert_int_equal(b.len, 0);
+    }
+    sbuf_release(&b);
+}
+
+/* The PostgreSQL forms carry exactly the FTS5 tokens, positions included. */
+static void test_postgres_forms(void **state)
+{
+    (void)state;
+    check_pg("北京市", "'北京':1 '北':1 '京市':2 '京':2 '市':3", "('北京' <-> '京市')");
+    check_pg("噪音", "'噪音':1 '噪':1 '音':2", "('噪音')");
+    check_pg("噪", "'噪':1", "('噪')");
+    check_pg("噪音 ABC", "'噪音':1 '噪':1 '音':2 'abc':3", "('噪音') & ('abc')");
+    check_pg("it's", "'it':1 's':2", "('it') & ('s')");
+    check_pg("！？", "", NULL);
+}
+
 static void test_no_query(void **state)
 {
     (void)state;
@@ -245,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_query_building),
         cmocka_unit_test(test_query_injection),
         cmocka_unit_test(test_no_query),
+        cmocka_unit_test(test_postgres_forms),
         cmocka_unit_test(test_query_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

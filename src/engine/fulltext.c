@@ -1,0 +1,101 @@
+/* The full-text documents of entities with ENTITY_FTS, in the two dialects: SQLite keeps
+ * TABLE_fts as an FTS5 table tokenized by 'shegong'; PostgreSQL keeps TABLE_fts (rowid,
+ * body tsvector) with a GIN index, filled with the same tokens (core/search builds the
+ * tsvector and tsquery text), so both find the same rows. Nothing else in the engine knows
+ * which database it runs on. */
+#include <string.h>
+
+#include "core/search.h"
+#include "engine/internal.h"
+#include "server/reply.h"
+
+static bool on_postgres(struct req *r)
+{
+    return strcmp(db_conn_backend(r->db), "postgres") == 0;
+}
+
+enum err engine_fts_document(struct req *r, const struct entity *e, json_t *values,
+                             const char **doc)
+{
+    struct sbuf b;
+    sbuf_init(&b, (size_t)1 << 20);
+    for (const struct field_def *f = e->fields; f->name; f++) {
+        json_t *v = json_object_get(values, f->name);
+        if ((f->flags & FF_SEARCHABLE) && json_is_string(v))
+            sbuf_addf(&b, "%s%s", b.len ? " " : "", json_string_value(v));
+    }
+    *doc = sbuf_err(&b) ? NULL : arena_strdup(&r->arena, b.buf);
+    sbuf_release(&b);
+    return *doc ? ERR_OK : ERR_NOMEM;
+}
+
+enum err engine_fts_delete(struct req *r, const struct entity *e, int64_t id)
+{
+    if (!(e->flags & ENTITY_FTS))
+        return ERR_OK;
+    return db_exec(r->db, arena_printf(&r->arena, "DELETE FROM %s_fts WHERE rowid = $1", e->table),
+                   DB_ARGS(DB_I(id)), NULL);
+}
+
+enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, const char *doc)
+{
+    if (!(e->flags & ENTITY_FTS))
+        return ERR_OK;
+    enum err err = engine_fts_delete(r, e, id);
+    if (err)
+        return err;
+    if (!on_postgres(r))
+        return db_exec(
+            r->db,
+            arena_printf(&r->arena, "INSERT INTO %s_fts (rowid, body) VALUES ($1, $2)", e->table),
+            DB_ARGS(DB_I(id), DB_T(doc)), NULL);
+    struct sbuf v;
+    sbuf_init(&v, (size_t)4 << 20);
+    err = search_build_tsvector(doc, strlen(doc), &v);
+    const char *vector = err ? NULL : arena_strdup(&r->arena, v.buf);
+    sbuf_release(&v);
+    if (err)
+        return err;
+    if (!vector)
+        return ERR_NOMEM;
+    return db_exec(r->db,
+                   arena_printf(&r->arena,
+                                "INSERT INTO %s_fts (rowid, body) VALUES ($1, $2::tsvector)",
+                                e->table),
+                   DB_ARGS(DB_I(id), DB_T(vector)), NULL);
+}
+
+enum err engine_fts_where(struct req *r, const struct entity *e, const char *text,
+                          struct sqlq *from, const char **order)
+{
+    *order = NULL;
+    bool pg = on_postgres(r);
+    struct sbuf m;
+    size_t nterms = 0;
+    sbuf_init(&m, 4096);
+    enum err err = pg ? search_build_tsquery(text, strlen(text), &m, &nterms)
+                      : search_build_query(text, strlen(text), &m, &nterms);
+    const char *match = err || !nterms ? NULL : arena_strdup(&r->arena, m.buf);
+    sbuf_release(&m);
+    if (err == ERR_TOO_LARGE)
+        return req_field_error(r, "q", "关键字", "too_long");
+    if (err)
+        return err;
+    if (!match)
+        return ERR_OK; /* nothing searchable typed: no condition */
+    sqlq_add(from, " AND t.id IN (SELECT rowid FROM ");
+    sqlq_add(from, e->table);
+    sqlq_add(from, pg ? "_fts WHERE body @@ " : "_fts WHERE body MATCH ");
+    sqlq_arg(from, DB_T(match));
+    sqlq_add(from, pg ? "::tsquery)" : ")");
+    /* best first (the placeholder is the one bound above): bm25 rank, lower is better, in
+     * SQLite; ts_rank, higher is better, in PostgreSQL */
+    *order = pg ? arena_printf(&r->arena,
+                               "(SELECT ts_rank(f.body, $%d::tsquery) FROM %s_fts f "
+                               "WHERE f.rowid = t.id) DESC",
+                               from->nargs, e->table)
+                : arena_printf(&r->arena,
+                               "(SELECT rank FROM %s_fts WHERE body MATCH $%d AND rowid = t.id)",
+                               e->table, from->nargs);
+    return *order ? ERR_OK : ERR_NOMEM;
+}
