@@ -1,6 +1,7 @@
 /* The generic handlers every entity gets: list, get, create, update, delete, restore;
  * and engine_write, the one path by which rows are written (also used by import). */
 #include <inttypes.h>
+#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,21 @@ static void set_audit_object(struct req *r, const struct entity *e, int64_t id)
 
 /* ---- Reading ------------------------------------------------------------------------ */
 
+/* Whether the request asks for personal data in clear (?reveal=1 on a GET). */
+static bool reveal_asked(struct req *r)
+{
+    const char *v = r->conn && strcmp(r->method, "GET") == 0
+                        ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "reveal")
+                        : NULL;
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
 enum err engine_view_init(struct req *r, const struct entity *e, struct engine_view *v)
 {
     memset(v, 0, sizeof(*v));
-    if (!e->perms.identity || !access_has(r, e->perms.identity))
+    /* masked by default, also for identity holders: clear values are shown only when
+     * asked for (the console's 显示), and every row so shown is audited */
+    if (!e->perms.identity || !access_has(r, e->perms.identity) || !reveal_asked(r))
         return ERR_OK;
     return access_scope(r, e->perms.identity, &v->identity);
 }

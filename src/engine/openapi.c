@@ -73,6 +73,8 @@ static void entity_operation(struct arena *a, const struct route *rt, const stru
     } else if (h == engine_get) {
         summary = "读取一条";
         opid = "get";
+        if (e->perms.identity)
+            json_array_append_new(params, openapi_reveal_param());
         json_object_set_new(resp, "200", ok("记录", openapi_json_content(openapi_ref(e->name))));
     } else if (h == engine_create) {
         summary = "新建";

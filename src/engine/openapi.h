@@ -34,4 +34,7 @@ json_t *openapi_static_param(const struct param_def *d);
  * paging, page, size and after. */
 void openapi_query_params(const struct entity *e, json_t *out, bool paging);
 
+/* The ?reveal= parameter of entities with personal data. */
+json_t *openapi_reveal_param(void);
+
 #endif

@@ -426,6 +426,12 @@ json_t *openapi_static_param(const struct param_def *d)
 
 /* The list query of an entity (list and export): filters, q, region, state, deleted, sort,
  * paging (see engine_query_build). */
+json_t *openapi_reveal_param(void)
+{
+    return openapi_param("reveal", "query", false, json_pack("{s:s}", "type", "boolean"),
+                         "true：具有身份信息权限时显示个人信息原文（每次查阅都记入审计）");
+}
+
 void openapi_query_params(const struct entity *e, json_t *out, bool paging)
 {
     struct sbuf sorts;
@@ -482,6 +488,8 @@ void openapi_query_params(const struct entity *e, json_t *out, bool paging)
         json_array_append_new(out, openapi_param("deleted", "query", false,
                                                  json_pack("{s:s}", "type", "boolean"),
                                                  "true：只列出已删除的记录（需要删除权限）"));
+    if (e->perms.identity)
+        json_array_append_new(out, openapi_reveal_param());
     json_array_append_new(
         out, openapi_param("sort", "query", false, string_schema(NULL, NULL), sorts.buf));
     sbuf_release(&sorts);

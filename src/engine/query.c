@@ -17,10 +17,11 @@
 #define MAX_PAGE_SIZE   200
 #define MAX_ARGS        40
 
-/* Query-string names the handler reads itself (export, import). */
+/* Query-string names read elsewhere: format (export), dry_run (import), reveal (views). */
 static bool reserved(const char *name)
 {
-    return strcmp(name, "format") == 0 || strcmp(name, "dry_run") == 0;
+    return strcmp(name, "format") == 0 || strcmp(name, "dry_run") == 0 ||
+           strcmp(name, "reveal") == 0;
 }
 
 struct arg {

@@ -136,7 +136,7 @@ test('XLSX: a title like a formula stays text', async () => {
 test('XLSX: the officer (specimen.identity) gets clear values, audited by one summary record', async () => {
   const count = (action) => Number(s.sqlite(`SELECT count(*) FROM audit_log WHERE action = '${action}'`).stdout);
   const reads = count('specimen.identity_read');
-  const r = await download(sess.officer, '/api/v1/specimen/export');
+  const r = await download(sess.officer, '/api/v1/specimen/export?reveal=1');
   assert.equal(r.status, 200);
   const { records } = await readXlsx(r.bytes);
   const a = records.find((x) => x['编号'] === 'AA0001');

@@ -39,7 +39,7 @@ async function deleteAll() {
 /** An export's records without the id column, sorted by title, for comparison. */
 async function snapshot() {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(await download(sess.officer, '/api/v1/specimen/export'));
+  await wb.xlsx.load(await download(sess.officer, '/api/v1/specimen/export?reveal=1'));
   const ws = wb.worksheets[0];
   const header = ws.getRow(1).values.slice(1);
   const out = [];
@@ -88,7 +88,7 @@ async function seedRows() {
 test('CSV round trip: an exported file imports back to the same rows', async () => {
   await seedRows();
   const before = await snapshot();
-  const file = await download(sess.officer, '/api/v1/specimen/export?format=csv');
+  const file = await download(sess.officer, '/api/v1/specimen/export?format=csv&reveal=1');
   await deleteAll();
   const r = await importFile(sess.officer, file);
   assert.equal(r.status, 200, r.text);
@@ -103,7 +103,7 @@ test('CSV round trip: an exported file imports back to the same rows', async () 
 test('XLSX round trip: an exported workbook imports back to the same rows', async () => {
   const before = await snapshot();
   assert.equal(before.length, 3);
-  const file = await download(sess.officer, '/api/v1/specimen/export?format=xlsx');
+  const file = await download(sess.officer, '/api/v1/specimen/export?format=xlsx&reveal=1');
   await deleteAll();
   const r = await importFile(sess.officer, file, { headers: XLSX });
   assert.equal(r.status, 200, r.text);
@@ -122,7 +122,7 @@ test('a workbook from another program: shared strings, numbers, dates, booleans,
   const r = await importFile(sess.officer, Buffer.from(await wb.xlsx.writeBuffer()), { headers: XLSX });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.imported, 2);
-  const [a, b] = await Promise.all(r.body.ids.map(async (id) => (await sess.officer.get(`/api/v1/specimen/${id}`)).body));
+  const [a, b] = await Promise.all(r.body.ids.map(async (id) => (await sess.officer.get(`/api/v1/specimen/${id}?reveal=1`)).body));
   assert.equal(a.title, '外部一');
   assert.equal(a.category, 'repair');
   assert.equal(a.count, 5);

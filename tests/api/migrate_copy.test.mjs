@@ -65,7 +65,7 @@ test('the copy carries every row, and a server on it finds, opens and serves the
     assert.equal(copy.sqlite('SELECT parent_id FROM unit WHERE id = 7002').stdout.trim(), '7005');
     assert.equal(copy.sqlite('SELECT COUNT(*) FROM specimen_fts_docsize').stdout.trim(), '2'); // the deleted row's too
     const clerk = await copy.login('clerk');
-    const found = await clerk.get('/api/v1/specimen?q=井盖');
+    const found = await clerk.get('/api/v1/specimen?q=井盖&reveal=1');
     assert.deepEqual(found.body.items.map((i) => i.id), [ids.specimen]);
     assert.equal(found.body.items[0].id_number, ID);
     const check = copy.cli(['check']);

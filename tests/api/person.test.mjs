@@ -112,12 +112,16 @@ async function auditOf(action, objectId) {
   return r.body.items;
 }
 
-test('the identity officer reads in clear, and every such read is audited without the values', async () => {
+test('the identity officer reads in clear when asking, and every such read is audited without the values', async () => {
   const before = (await auditOf('person.identity_read', people.a.id)).length;
-  await sess.clerk.get(`/api/v1/person/${people.a.id}`); // a masked read is not an identity read
+  await sess.clerk.get(`/api/v1/person/${people.a.id}?reveal=1`); // no permission: masked, not an identity read
+  // the officer too sees masked values until asking for them (the console's 显示)
+  const plain = await sess.officer.get(`/api/v1/person/${people.a.id}`);
+  assert.equal(plain.body.masked, true);
+  assert.equal(plain.body.id_number, masked(ID_A));
   assert.equal((await auditOf('person.identity_read', people.a.id)).length, before);
 
-  const r = await sess.officer.get(`/api/v1/person/${people.a.id}`);
+  const r = await sess.officer.get(`/api/v1/person/${people.a.id}?reveal=1`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.masked, false);
   assert.equal(r.body.id_number, ID_A);
@@ -135,10 +139,10 @@ test('the identity officer reads in clear, and every such read is audited withou
 
 test('the identity permission has its own scope', async () => {
   // mixed: staff over the county, identity officer over one street only
-  const inStreet = await sess.mixed.get(`/api/v1/person/${people.a.id}`);
+  const inStreet = await sess.mixed.get(`/api/v1/person/${people.a.id}?reveal=1`);
   assert.equal(inStreet.body.masked, false);
   assert.equal(inStreet.body.id_number, ID_A);
-  const outside = await sess.mixed.get(`/api/v1/person/${people.s.id}`);
+  const outside = await sess.mixed.get(`/api/v1/person/${people.s.id}?reveal=1`);
   assert.equal(outside.status, 200, outside.text);
   assert.equal(outside.body.masked, true);
   assert.equal(outside.body.id_number, masked(ID_S));
@@ -190,7 +194,7 @@ test('lookup by ID number or phone goes through the blind index, within the scop
   r = await sess.clerk.get('/api/v1/person?id_number=' + idcard('11010519991231999'));
   assert.deepEqual(r.body.items, []);
   // both at once narrow; the identity officer gets them in clear (and audited)
-  r = await sess.officer.get(`/api/v1/person?id_number=${ID_B}&phone=${PHONE_HOME}`);
+  r = await sess.officer.get(`/api/v1/person?id_number=${ID_B}&phone=${PHONE_HOME}&reveal=1`);
   assert.deepEqual(ids(r), [people.b.id]);
   assert.equal(r.body.items[0].phone, PHONE_HOME);
   assert.equal(r.body.items[0].id_number, ID_B);
@@ -265,7 +269,9 @@ test('a change goes through the same checks; gender and birth date follow a new 
     [['gender', 'mismatch_idcard']]);
   const ok = await sess.officer.patch(`/api/v1/person/${p.id}`, { id_number: id, version: p.version });
   assert.equal(ok.status, 200, ok.text);
-  assert.deepEqual([ok.body.gender, ok.body.birth_date, ok.body.id_number, ok.body.version], ['female', '1995-12-12', id, p.version + 1]);
+  assert.deepEqual([ok.body.gender, ok.body.id_number, ok.body.version], ['female', masked(id), p.version + 1]);
+  const shown = await sess.officer.get(`/api/v1/person/${p.id}?reveal=1`);
+  assert.deepEqual([shown.body.birth_date, shown.body.id_number], ['1995-12-12', id]);
   const stale = await sess.clerk.patch(`/api/v1/person/${p.id}`, { address: '新地址', version: p.version });
   assertError(stale, 409, 'conflict');
 });
@@ -274,7 +280,7 @@ test('export is masked unless the reader holds the identity permission; import c
   const clerk = await sess.clerk.get('/api/v1/person/export?format=csv&id_number=' + ID_A);
   assert.equal(clerk.status, 200, clerk.text);
   assert.ok(clerk.text.includes(masked(ID_A)) && !clerk.text.includes(ID_A), clerk.text);
-  const officer = await sess.officer.get('/api/v1/person/export?format=csv&id_number=' + ID_A);
+  const officer = await sess.officer.get('/api/v1/person/export?format=csv&reveal=1&id_number=' + ID_A);
   assert.ok(officer.text.includes(ID_A), officer.text);
   const csv = (text) => ({ raw: Buffer.from(text, 'utf8'), headers: { 'Content-Type': 'text/csv' } });
   const bad = await sess.clerk.request('POST', '/api/v1/person/import',
@@ -358,7 +364,7 @@ test('key rotation re-encrypts everything in one go; values, lookups, logins and
   await s.start();
   // a 2FA login opens its re-sealed TOTP secret
   sess.officer = await s.login('officer');
-  const p = await sess.officer.get(`/api/v1/person/${people.a.id}`);
+  const p = await sess.officer.get(`/api/v1/person/${people.a.id}?reveal=1`);
   assert.equal(p.body.id_number, ID_A);
   assert.equal(p.body.phone, PHONE_A);
   const found = await sess.clerk.get('/api/v1/person?id_number=' + ID_B);
@@ -383,9 +389,9 @@ test('rotating to AES-256-GCM converts every value; both algorithms stay readabl
   assert.equal(d.status, 201, d.text);
   const both = s.sqlite('SELECT DISTINCT substr(id_number_enc, 1, 4) FROM person WHERE id_number_enc IS NOT NULL ORDER BY 1').stdout.trim();
   assert.deepEqual(both.split('\n'), ['aes:', 'sm4:']);
-  const a = await sess.officer.get(`/api/v1/person/${people.a.id}`);
+  const a = await sess.officer.get(`/api/v1/person/${people.a.id}?reveal=1`);
   assert.equal(a.body.id_number, ID_A);
-  const n = await sess.officer.get(`/api/v1/person/${d.body.id}`);
+  const n = await sess.officer.get(`/api/v1/person/${d.body.id}?reveal=1`);
   assert.equal(n.body.phone, '13700000000');
 });
 
@@ -443,9 +449,9 @@ test('start-up refuses a missing, foreign or readable key file, and finishes an 
   assert.ok(!existsSync(keyFile() + '.new'));
   await s.start();
   sess.mixed = await s.login('mixed'); // its TOTP secret opens under the recovered key
-  const p = await sess.mixed.get(`/api/v1/person/${people.a.id}`);
+  const p = await sess.mixed.get(`/api/v1/person/${people.a.id}?reveal=1`);
   assert.equal(p.body.phone, PHONE_A);
-  const q = await sess.officer.get(`/api/v1/person/${people.s.id}`);
+  const q = await sess.officer.get(`/api/v1/person/${people.s.id}?reveal=1`);
   assert.equal(q.body.phone, PHONE_S);
 });
 

@@ -92,7 +92,7 @@ after(async () => {
 test('the copy keeps references, sealed values, attachments, full text and the audit chain', { skip }, async () => {
   assert.equal(psql(dbUrl, 'SELECT parent_id FROM unit WHERE id = 7002'), '7005');
   const clerk = await a.login('clerk');
-  const row = await clerk.get(`/api/v1/specimen/${ids.specimen}`);
+  const row = await clerk.get(`/api/v1/specimen/${ids.specimen}?reveal=1`);
   assert.equal(row.status, 200, row.text);
   assert.equal(row.body.id_number, idcard('11010519800101001')); // opened with the same key
   const found = await clerk.get('/api/v1/specimen?q=井盖');
