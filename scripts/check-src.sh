@@ -3,7 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 banned='\b(sprintf|vsprintf|strcpy|strcat|atoi|atol|gets|strtok)[[:space:]]*\('
-hits=$(grep -rnE "$banned" src tests/unit --include='*.c' --include='*.h' | grep -vE '^\S+:\s*(/\*|\*)' || true)
+hits=$(grep -rnE "$banned" src tests/unit fuzz --include='*.c' --include='*.h' | grep -vE '^\S+:\s*(/\*|\*)' || true)
 if [ -n "$hits" ]; then
   echo "check-src: banned functions (use snprintf, sbuf, parse_int64, strtok_r):"
   echo "$hits"

@@ -6,7 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 APT_PKGS="build-essential pkg-config cmake clang-format clang libclang-rt-14-dev \
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libjansson-dev \
-  libsodium-dev libssl-dev libqrencode-dev zbar-tools libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev"
+  libsodium-dev libssl-dev libqrencode-dev zbar-tools libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev \
+  chromium fonts-noto-cjk"
 
 missing=""
 for p in $APT_PKGS; do
@@ -30,10 +31,17 @@ node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)
   echo "deps: node >= 20 is required (found $(node --version))" >&2
   exit 1
 }
-# npm packages: reference data read by `shegong import` and validators used by the tests.
+# npm packages: reference data read by `shegong import`, validators used by the tests, and
+# playwright-core, which drives Debian's chromium in the browser tests.
 cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "deps: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+# The console's build tools (web/): the same stamp, the lock newer than the installed tree.
+if [ -f web/package-lock.json ] && { [ ! -f web/node_modules/.package-lock.json ] ||
+  [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; }; then
+  echo "deps: installing the console's npm packages (web/)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "deps: all present"

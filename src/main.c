@@ -48,6 +48,8 @@ static const struct command commands[] = {
     {"validate", cli_validate, "check ID numbers, credit codes, phones, region codes"},
     {"calendar", cli_calendar, "working days: is-workday, deadline, years"},
     {"key", cli_key, "rotate the personal-data encryption key"},
+    {"backup", cli_backup, "write a consistent backup while serving"},
+    {"restore", cli_restore, "verify a backup and restore it"},
     /* validate, calendar and key commands */
     {"routes", cmd_routes, "list the routes with their permissions"},
     {"version", cmd_version, "print the version"},

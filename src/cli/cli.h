@@ -36,6 +36,12 @@ bool cli_config_cipher(struct config *cfg);
 /* Loads the key for db (creating it on the first start), as cli_open does last. */
 int cli_open_key(const struct config *cfg, struct db *db);
 /* validate, calendar and key subcommands */
+/* shegong backup and shegong restore (backup.c, restore.c). */
+int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
+/* Start-up, before serving: removes the temporary files of uploads a crash interrupted
+ * and, on SQLite (the only server on its data), stored files no attachment row names. */
+void cli_files_sweep(const struct config *cfg, struct db *db);
 
 /* Fills cfg from the defaults and the environment; false (message printed) when an
  * environment value is malformed. */

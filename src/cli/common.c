@@ -52,6 +52,8 @@ bool cli_config_env(struct config *cfg)
     }
     if ((v = getenv("SHEGONG_BIND")) && *v)
         cfg->bind = v;
+    if ((v = getenv("SHEGONG_WEB_DIR")) && *v)
+        cfg->web_dir = v;
     if ((v = getenv("SHEGONG_TRUSTED_PROXY")) && *v)
         cfg->trusted_proxy = v;
     int64_t n;

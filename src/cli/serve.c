@@ -15,7 +15,8 @@
 
 static const char serve_help[] =
     "Usage: shegong serve [options]\n"
-    "Serves the API (and, once built, the console) until SIGTERM or SIGINT.\n"
+    "Serves the API and the built web console until SIGTERM or SIGINT.\n"
+    "The console's files are read from SHEGONG_WEB_DIR (default web/dist, made by make build).\n"
     "\n"
     "  --db URL              database (SHEGONG_DB; default sqlite:data/shegong.db)\n"
     "  --port N              TCP port (SHEGONG_PORT; default 8080)\n"
@@ -117,6 +118,7 @@ int cli_serve(int argc, char **argv)
     struct db *db;
     if (cli_open(&cfg, &db, true))
         return 1;
+    cli_files_sweep(&cfg, db);
     if (cfg.test_mode)
         fprintf(stderr, "shegong: TEST MODE: the clock can be moved through the API\n");
     jobs_register(&workflow_notice_job);

@@ -93,6 +93,17 @@ enum err db_exec_script(struct db_conn *c, const char *sql);
 enum err db_integrity(struct db_conn *c, char *why, size_t whylen);
 /* The backend's text for the last failure on this connection. */
 const char *db_errmsg(struct db_conn *c);
+/* Copies the whole database into a new SQLite file at dest_path (which must not exist),
+ * as one consistent snapshot taken while others go on writing (SQLite's online backup
+ * API on a connection of its own; db_backup.c). PostgreSQL answers ERR_INVALID: back it
+ * up with pg_dump. errbuf says what went wrong. */
+enum err db_backup(struct db *db, const char *dest_path, char *errbuf, size_t errlen);
+/* Restore's last step on SQLite: puts the database file staged_path in place of target
+ * (which need not exist). ERR_CONFLICT while another connection has target open (a server
+ * running on it); else target's write-ahead log is folded in, target is kept as keep_path,
+ * staged_path is renamed onto it and the directory is synced. */
+enum err db_restore_file(const char *target, const char *staged_path, const char *keep_path,
+                         char *errbuf, size_t errlen);
 
 /* Transactions. A write transaction takes the write lock at once (SQLite BEGIN IMMEDIATE),
  * so a busy database fails here, before any work, and the caller can retry the whole unit.

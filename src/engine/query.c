@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/utf8.h"
 #include "engine/internal.h"
+#include "modules/region/region.h"
 #include "server/access.h"
 #include "server/reply.h"
 
@@ -130,6 +131,10 @@ static enum err filter(struct req *r, const struct entity *e, struct engine_quer
             return err;
         sqlq_add(&q->from, i ? " OR " : "");
         if (f->type == FT_REGION || (f->flags & FF_SCOPE)) { /* a region: its subtree */
+            if (!region_code_shape(json_string_value(v))) {
+                json_decref(v);
+                return req_field_error(r, param, f->label, "invalid_region");
+            }
             const char *code = arena_strdup(&r->arena, json_string_value(v));
             struct scope sub = {&code, 1};
             access_scope_sql(&sub, arena_printf(&r->arena, "t.%s", f->name), &r->arena, &q->from);
@@ -396,7 +401,8 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
         err = keyset(r, e, q, after);
     if (err)
         return err;
-    if (q->from.overflow)
+    /* the page query adds LIMIT and OFFSET: two values more */
+    if (q->from.overflow || q->from.nargs > SQLQ_MAX_ARGS - 2)
         return req_field_error(r, "query", "查询条件", "too_many");
     return r->nerrors ? ERR_INVALID : ERR_OK;
 }

@@ -53,7 +53,7 @@ static const struct entity unit = {
               .export = "unit.read"},
     .flags = ENTITY_SOFT_DELETE | ENTITY_FTS,
     .default_sort = "region_code,name",
-    .module = "system",
+    .module = "governance",
 };
 
 static const struct field_def grid_fields[] = {
@@ -198,7 +198,7 @@ static const struct entity region = {
     .flags = ENTITY_REFERENCE,
     .key = "code",
     .default_sort = "level,code",
-    .module = "system",
+    .module = "governance",
 };
 
 /* entities */

@@ -22,5 +22,6 @@ void config_defaults(struct config *cfg)
         .sync = DB_SYNC_FULL,
         .shutdown_grace_s = 10,
         .quiet = false,
+        .web_dir = "web/dist",
     };
 }

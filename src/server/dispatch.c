@@ -18,6 +18,7 @@
 #include "server/reply.h"
 #include "server/router.h"
 #include "server/server.h"
+#include "server/static.h"
 
 void dispatch_reject(struct req *r, enum err e, const char *text_code)
 {
@@ -234,6 +235,10 @@ void dispatch(struct req *r)
     struct route_match m = *mp;
     if (e == ERR_METHOD_NOT_ALLOWED) {
         reply_header(r, "Allow", arena_strdup(&r->arena, m.allow));
+        goto out;
+    }
+    if (e == ERR_NOT_FOUND && static_applies(r->method, r->path)) {
+        e = static_serve(r); /* the console's files; no session, no database */
         goto out;
     }
     if (e == ERR_NOT_FOUND)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,7 +148,7 @@ static enum MHD_Result queue(struct req *r)
     struct MHD_Response *resp = response_of(r);
     if (!resp)
         return MHD_NO;
-    if (r->status != 204)
+    if (r->status != 204 && r->status != 304)
         MHD_add_response_header(resp, "Content-Type",
                                 r->content_type ? r->content_type
                                                 : "application/json; charset=utf-8");
@@ -155,10 +156,15 @@ static enum MHD_Result queue(struct req *r)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    for (struct header *h = r->headers; h; h = h->next)
+    bool cache_set = false; /* the console's files say how long they keep (server/static.c) */
+    for (struct header *h = r->headers; h; h = h->next) {
         MHD_add_response_header(resp, h->name, h->value);
+        if (strcasecmp(h->name, "Cache-Control") == 0)
+            cache_set = true;
+    }
+    if (!cache_set)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (atomic_load(&r->srv->stopping))
         MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -190,6 +196,27 @@ static void body_cap_choose(struct req *r)
     }
 }
 
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    int *n = cls;
+    if (strcasecmp(key, "Content-Length") == 0)
+        n[0] += value && strchr(value, ',') ? 2 : 1; /* "70, 75" is two lengths too */
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        n[1]++;
+    return MHD_YES;
+}
+
+/* A request whose body length is ambiguous — two Content-Length headers, or one beside a
+ * Transfer-Encoding — is refused: a proxy in front might read it the other way and
+ * smuggle a second request past it (RFC 9112 §6.3). */
+static bool framing_ambiguous(struct MHD_Connection *conn)
+{
+    int n[2] = {0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, n);
+    return n[0] > 1 || (n[0] && n[1]);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -201,6 +228,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        if (framing_ambiguous(conn)) {
+            r->body_too_large = true; /* nothing of the body is read; the answer is queued */
+            dispatch_reject(r, ERR_MALFORMED_JSON, "ambiguous_length");
+            return queue(r);
+        }
         body_cap_choose(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
@@ -244,6 +276,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's own decoding of the path and the query, except that an encoded NUL
+ * (%00) becomes the byte 0xFF: the path would otherwise end there unseen
+ * ("/index.html%00.png" read as "/index.html"), while 0xFF is invalid UTF-8 that every
+ * check refuses. */
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    size_t n = MHD_http_unescape(s);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0')
+            s[i] = (char)0xFF;
+    return n;
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char buf[512];
@@ -280,11 +325,12 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
         (uint16_t)cfg->port, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
-        NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        cfg->conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "shegong: cannot listen on %s:%d: %s\n", cfg->bind, cfg->port,
                 strerror(errno));

@@ -178,6 +178,7 @@ static const struct text_msg text_msgs[] = {
     {"json_duplicate_key", "请求内容中有重复的字段名"},
     {"body_too_large", "请求内容超过大小上限"},
     {"unknown_route", "请求的地址不存在"},
+    {"web_not_built", "网页控制台尚未构建（请运行 make build，或用 SHEGONG_WEB_DIR 指定其目录）"},
     {"admin_no_business", "系统管理员、安全管理员和安全审计员不能办理业务"},
     /* region messages */
     {"calendar_no_correction",
@@ -206,6 +207,7 @@ static const struct text_msg text_msgs[] = {
     {"restore_conflict", "恢复后将与现有记录重复，请先修改现有记录"},
     {"not_deleted", "该记录不存在或未被删除"},
     {"enum_not_extendable", "该字典不允许增加代码"},
+    {"ambiguous_length", "请求的长度不明确（多个 Content-Length，或同时带有 Transfer-Encoding）"},
     /* engine messages */
     {"workflow_created", "创建"},
     {"workflow_unknown_action", "该记录没有此操作"},

@@ -92,6 +92,24 @@ void reply_error(struct req *r, enum err e)
     }
 }
 
+/* Field names and labels may be a client's text (an unknown parameter's name): control
+ * characters become '?' before they reach a message or a log. */
+static const char *printable(struct req *r, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && *p >= 0x20 && *p != 0x7f)
+        p++;
+    if (!*p)
+        return s;
+    char *copy = arena_strdup(&r->arena, s);
+    if (!copy)
+        return "?";
+    for (unsigned char *q = (unsigned char *)copy; *q; q++)
+        if (*q < 0x20 || *q == 0x7f)
+            *q = '?';
+    return copy;
+}
+
 enum err req_field_error(struct req *r, const char *field, const char *label, const char *code)
 {
     if (r->nerrors == r->errors_cap) {
@@ -105,9 +123,9 @@ enum err req_field_error(struct req *r, const char *field, const char *label, co
         r->errors_cap = cap;
     }
     r->errors[r->nerrors++] = (struct field_error){
-        .field = field,
+        .field = printable(r, field),
         .code = code,
-        .message = msg_field(&r->arena, code, label),
+        .message = msg_field(&r->arena, code, printable(r, label)),
     };
     return ERR_INVALID;
 }

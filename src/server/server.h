@@ -36,6 +36,7 @@ struct config {
     bool quiet;            /* no access log */
     const char *key_file;  /* SHEGONG_KEY_FILE; NULL: <data_dir>/shegong.key */
     const char *cipher;    /* SHEGONG_CIPHER: "sm4" (NULL, the default) or "aes256gcm" */
+    const char *web_dir;   /* SHEGONG_WEB_DIR: the built console (server/static.h) */
     bool db_url_set;       /* db_url came from SHEGONG_DB or --db, not from data_dir */
     char db_url_buf[4200]; /* db_url derived from data_dir */
 };

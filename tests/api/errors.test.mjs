@@ -126,7 +126,7 @@ test('every answer carries the security headers and a request id, and no server 
     await staff.get('/api/v1/unit?page=0'),
     await s.request('GET', '/api/v1/unit'),
     await staff.get('/api/v1/users'),
-    await s.request('GET', '/nothing'),
+    await s.request('GET', '/api/v1/nothing'),
     await staff.request('PUT', '/api/v1/unit'),
     await loginRaw('x', { 'Content-Type': 'text/plain' }),
     await s.request('HEAD', '/healthz'),
@@ -151,7 +151,7 @@ test('every answer carries the security headers and a request id, and no server 
 
 test('every error body names the request id of its header', async () => {
   for (const r of [
-    await s.request('GET', '/nothing'),
+    await s.request('GET', '/api/v1/nothing'),
     await s.request('GET', '/api/v1/unit'),
     await staff.get('/api/v1/unit?page=0'),
     await loginRaw('{'),
@@ -162,7 +162,7 @@ test('every error body names the request id of its header', async () => {
 });
 
 test('a request id sent by an untrusted client is not believed', async () => {
-  const r = await s.request('GET', '/nothing', { headers: { 'X-Request-Id': 'chosen-by-client' } });
+  const r = await s.request('GET', '/api/v1/nothing', { headers: { 'X-Request-Id': 'chosen-by-client' } });
   assert.notEqual(r.headers.get('x-request-id'), 'chosen-by-client');
   assert.equal(r.body.request_id, r.headers.get('x-request-id'));
 });
