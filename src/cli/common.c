@@ -81,6 +81,10 @@ bool cli_config_env(struct config *cfg)
     if (!env_int("SHEGONG_LOGIN_RATE", 0, 1000000, &n))
         return false;
     cfg->login_rate_per_min = (int)n;
+    n = cfg->token_rate_per_min;
+    if (!env_int("SHEGONG_TOKEN_RATE", 0, 1000000, &n))
+        return false;
+    cfg->token_rate_per_min = (int)n;
     if ((v = getenv("SHEGONG_SYNC")) && *v) {
         if (strcmp(v, "full") == 0)
             cfg->sync = DB_SYNC_FULL;

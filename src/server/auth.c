@@ -3,6 +3,7 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -167,13 +168,14 @@ enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash
 /* A fixed window of a minute per address, counted in the database so that every server
  * on it counts together (table rate_counter; the jobs remove passed windows). The key is a
  * keyed hash of the address: the table never holds an address. */
-bool auth_rate_allow(struct req *r)
+/* One more hit for subject (kept only as a keyed hash) in the current minute, counted in
+ * the database so that every server on it counts together; false past limit. */
+static bool rate_allow(struct req *r, const char *kind, const char *subject, int limit)
 {
-    int limit = r->srv->cfg->login_rate_per_min;
     if (limit <= 0)
         return true;
     char key[65];
-    crypto_blind_index("login_rate", r->ip, key);
+    crypto_blind_index(kind, subject, key);
     int64_t window = clock_now() / 60 * 60;
     struct db_rows rows;
     enum err e =
@@ -182,11 +184,23 @@ bool auth_rate_allow(struct req *r)
                      "ON CONFLICT (key, window_start) DO UPDATE SET "
                      "hits = rate_counter.hits + 1 RETURNING hits",
                      DB_ARGS(DB_T(key), DB_I(window)), &rows);
-    /* a database that cannot count cannot check a password either: the login that follows
-     * fails on its own, so an error here does not refuse it */
+    /* a database that cannot count cannot serve the request either: it fails on its own,
+     * so an error here does not refuse it */
     if (e)
         return true;
     return db_int(&rows, 0, 0) <= limit;
+}
+
+bool auth_rate_allow(struct req *r)
+{
+    return rate_allow(r, "login_rate", r->ip, r->srv->cfg->login_rate_per_min);
+}
+
+bool auth_token_rate_allow(struct req *r)
+{
+    char id[24];
+    snprintf(id, sizeof(id), "%" PRId64, r->user.token_id);
+    return rate_allow(r, "token_rate", id, r->srv->cfg->token_rate_per_min);
 }
 
 const char *auth_presented_session(struct req *r)

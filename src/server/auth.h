@@ -26,6 +26,9 @@ void auth_clear_cookie(struct req *r);
 /* Counts a login attempt from r->ip in the database, so every server on it counts
  * together; false when the address is over its limit for the current minute. */
 bool auth_rate_allow(struct req *r);
+/* The same for an API token's requests (SHEGONG_TOKEN_RATE a minute), so one integration
+ * cannot take the server from everyone else. */
+bool auth_token_rate_allow(struct req *r);
 
 /* The login's bookkeeping, shared by the password step and the second factor. */
 /* The SHA-256 of the sid cookie presented (it ends when a login completes), or NULL. */

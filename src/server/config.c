@@ -19,6 +19,7 @@ void config_defaults(struct config *cfg)
         .trusted_proxy = NULL,
         .node_id = 0,
         .login_rate_per_min = 20,
+        .token_rate_per_min = 600,
         .sync = DB_SYNC_FULL,
         .shutdown_grace_s = 10,
         .quiet = false,

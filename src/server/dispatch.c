@@ -268,6 +268,10 @@ void dispatch(struct req *r)
         e = auth_authenticate(r);
         if (e)
             goto out;
+        if (r->user.kind == AUTH_TOKEN && !auth_token_rate_allow(r)) {
+            e = ERR_RATE_LIMITED;
+            goto out;
+        }
     }
     /* 4-5. permission and region scope */
     if (r->route->perm) {

@@ -51,6 +51,9 @@ void reply_header(struct req *r, const char *name, const char *value)
 
 void reply_error(struct req *r, enum err e)
 {
+    /* rate limits count per minute: the next window opens at the next full minute */
+    if (e == ERR_RATE_LIMITED)
+        reply_header(r, "Retry-After", arena_printf(&r->arena, "%d", 60 - (int)(r->now % 60)));
     json_t *details = json_array();
     for (size_t i = 0; i < r->nerrors; i++) {
         json_t *d = json_pack("{s:s, s:s, s:s}", "field", r->errors[i].field, "code",

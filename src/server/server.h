@@ -31,6 +31,7 @@ struct config {
     const char *trusted_proxy; /* address whose X-Request-Id / X-Forwarded-For are believed */
     unsigned node_id;          /* 0..1023, part of every generated id */
     int login_rate_per_min;    /* login attempts per client address per minute */
+    int token_rate_per_min;    /* requests per API token per minute (0: no limit) */
     enum db_sync sync;
     int shutdown_grace_s;
     bool quiet;            /* no access log */

@@ -175,7 +175,10 @@ test('too many logins from one address in a minute are 429', async () => {
     const attempt = () => limited.request('POST', '/api/v1/auth/login', { body: { username: 'alice', password: '' } });
     assertInvalid(await attempt(), [['password', 'required']]);
     assertInvalid(await attempt(), [['password', 'required']]);
-    assertError(await attempt(), 429, 'rate_limited');
+    const over = await attempt();
+    assertError(over, 429, 'rate_limited');
+    const wait = Number(over.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After ${over.headers.get('retry-after')}`);
     await limited.advance(60);
     assertInvalid(await attempt(), [['password', 'required']]);
   } finally {

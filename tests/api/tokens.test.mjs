@@ -97,3 +97,30 @@ test('a token expires after its days', async () => {
   await s.advance(2 * 86400);
   assertError(await s.bearer(token).get('/api/v1/auth/me'), 401, 'unauthenticated');
 });
+
+test('an API token is limited per minute across the server: 429 with Retry-After', async () => {
+  const limited = new Server();
+  await limited.start({ env: { SHEGONG_TOKEN_RATE: '3' } });
+  try {
+    seedRegions(limited);
+    limited.addUser('carol', 'staff', '110105000000');
+    const made = limited.cli(['user', 'token', 'carol']);
+    assert.equal(made.status, 0, made.stderr);
+    const t = made.stdout.trim();
+    for (let i = 0; i < 3; i++) assert.equal((await limited.bearer(t).get('/api/v1/auth/me')).status, 200);
+    const over = await limited.bearer(t).get('/api/v1/unit');
+    assertError(over, 429, 'rate_limited');
+    const wait = Number(over.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+    // a session of the same user is not the token: it goes on
+    const sess = await limited.login('carol');
+    assert.equal((await sess.get('/api/v1/unit')).status, 200);
+    // nothing was written for the refused request: it is a read; a refused write changes nothing
+    const before = limited.sqlite('SELECT count(*) FROM unit').stdout.trim();
+    assertError(await limited.bearer(t).post('/api/v1/unit', { name: '超限', kind: 'other', region_code: '110105000000' }), 429, 'rate_limited');
+    assert.equal(limited.sqlite('SELECT count(*) FROM unit').stdout.trim(), before);
+  } finally {
+    await limited.stop();
+    limited.cleanup();
+  }
+});
