@@ -362,30 +362,10 @@ out:
 int cli_backup(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"encrypt", no_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool encrypt = false;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'e') {
-            encrypt = true;
-        } else if (opt == 'h') {
-            fputs(backup_help, stdout);
-            return 0;
-        } else {
-            fputs(backup_help, stderr);
-            return EXIT_USAGE;
-        }
-    }
+    int rc = cli_parse_common_flag(argc, argv, &cfg, backup_help, "encrypt", &encrypt);
+    if (rc >= 0)
+        return rc;
     if (optind + 1 != argc) {
         fprintf(stderr, "shegong backup: give exactly one PATH to write\n\n%s", backup_help);
         return EXIT_USAGE;

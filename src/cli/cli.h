@@ -52,6 +52,9 @@ bool cli_common_flag(struct config *cfg, int opt, const char *arg);
  * environment and the flags and leaves optind at the first operand. Returns -1 to go on,
  * or the exit code to return (0 after --help, EXIT_USAGE on a bad option). */
 int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help);
+/* The same with one boolean option --flag (sets *on). */
+int cli_parse_common_flag(int argc, char **argv, struct config *cfg, const char *help,
+                          const char *flag, bool *on);
 /* Creates the data directory, opens the database, applies migrations and writes the
  * built-in roles. Prints a clear message and returns non-zero on failure. */
 int cli_open(const struct config *cfg, struct db **db, bool verbose);

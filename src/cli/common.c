@@ -258,13 +258,15 @@ enum err cli_audit(struct db_conn *c, const char *action, const char *object_typ
     return audit_append(c, &rec);
 }
 
-int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help)
+int cli_parse_common_flag(int argc, char **argv, struct config *cfg, const char *help,
+                          const char *flag, bool *on)
 {
     if (!cli_config_env(cfg))
         return EXIT_USAGE;
-    static const struct option opts[] = {
+    const struct option opts[] = {
         CLI_COMMON_OPTS,
         {"help", no_argument, NULL, 'h'},
+        {flag, no_argument, NULL, 'f'}, /* NULL: the end, no flag */
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -272,6 +274,10 @@ int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help
     while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_flag(cfg, opt, optarg))
             continue;
+        if (opt == 'f' && flag) {
+            *on = true;
+            continue;
+        }
         if (opt == 'h') {
             fputs(help, stdout);
             return 0;
@@ -280,4 +286,9 @@ int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help
         return EXIT_USAGE;
     }
     return -1;
+}
+
+int cli_parse_common(int argc, char **argv, struct config *cfg, const char *help)
+{
+    return cli_parse_common_flag(argc, argv, cfg, help, NULL, NULL);
 }

@@ -475,30 +475,10 @@ static int run_restore(const struct config *cfg, const char *path, bool force)
 int cli_restore(int argc, char **argv)
 {
     struct config cfg;
-    if (!cli_config_env(&cfg))
-        return EXIT_USAGE;
-    static const struct option opts[] = {
-        CLI_COMMON_OPTS,
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool force = false;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_flag(&cfg, opt, optarg))
-            continue;
-        if (opt == 'f') {
-            force = true;
-        } else if (opt == 'h') {
-            fputs(restore_help, stdout);
-            return 0;
-        } else {
-            fputs(restore_help, stderr);
-            return EXIT_USAGE;
-        }
-    }
+    int rc = cli_parse_common_flag(argc, argv, &cfg, restore_help, "force", &force);
+    if (rc >= 0)
+        return rc;
     if (optind + 1 != argc) {
         fprintf(stderr, "shegong restore: give exactly one archive PATH\n\n%s", restore_help);
         return EXIT_USAGE;
