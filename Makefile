@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DSHEGONG_WERROR=ON
 endif
 
-.PHONY: all deps build web run test test-unit test-api test-browser test-asan test-pg-unit test-api-pg check-src fmt fmt-check clean test-crash fuzz
+.PHONY: all deps build web run test test-unit test-api test-browser test-asan test-pg-unit test-api-pg check-src fmt fmt-check clean test-crash fuzz bench test-alloc
 
 all: build
 
@@ -53,9 +53,21 @@ test-asan: deps
 	@cd $(ASAN_BUILD) && ctest --output-on-failure
 	@SHEGONG_BIN=$(abspath $(ASAN_BUILD)/shegong-test) SHEGONG_SANITIZED=1 ./scripts/test-api.sh
 
+# Allocation failure (tests/alloc, docs/reliability.md): a Debug + ASan/UBSan/LSan build in
+# which a request can fail its N-th allocation; every allocation of a set of requests is
+# failed in turn. ALLOC_STRIDE=k tries every k-th N past the first 32 (shorter runs).
+ALLOC_BUILD ?= build-alloc
+test-alloc: deps
+	@cmake -S . -B $(ALLOC_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHEGONG_SANITIZE=ON -DSHEGONG_FAILALLOC=ON \
+	  $(if $(filter true,$(CI)),-DSHEGONG_WERROR=ON) >/dev/null
+	@cmake --build $(ALLOC_BUILD) -j $(JOBS) --target shegong-test >$(ALLOC_BUILD)/build.log 2>&1 \
+	  || { cat $(ALLOC_BUILD)/build.log; exit 1; }
+	@SHEGONG_BIN=$(abspath $(ALLOC_BUILD)/shegong-test) SHEGONG_SANITIZED=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 node --test --test-reporter=tap tests/alloc/*.test.mjs
+
 # The database unit tests again over PostgreSQL: a throwaway cluster (scripts/pg-test.sh) in
 # a fresh directory under /tmp, removed afterwards, also when a test fails or make is stopped.
-PG_UNIT_TESTS = test_db
+PG_UNIT_TESTS = test_db test_dup
 test-pg-unit: build
 	@dir=$$(mktemp -u /tmp/shegong-pg.XXXXXX); \
 	trap './scripts/pg-test.sh stop "$$dir"' EXIT INT TERM; \
@@ -78,7 +90,7 @@ test-api-pg: build
 # (fixed) one to fuzz/corpus/<target> as a regression case. `make test` replays the corpora.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= fuzz_json fuzz_router fuzz_validate fuzz_search fuzz_csv fuzz_xlsx fuzz_values fuzz_query
+FUZZ_TARGETS ?= fuzz_json fuzz_router fuzz_validate fuzz_search fuzz_csv fuzz_xlsx fuzz_values fuzz_query fuzz_minhash
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSHEGONG_FUZZ=ON >/dev/null
@@ -101,6 +113,13 @@ test-crash: build
 	@CRASH_LOOPS=$(or $(CRASH_LOOPS),100) SHEGONG_BIN=$(abspath $(BUILD)/shegong-test) \
 	  node --test --test-reporter=tap tests/api/crash.test.mjs
 
+# Load profiles (bench/*.lua, docs/performance.md): shegong beside the bare libmicrohttpd +
+# SQLite baseline on BENCH_ROWS rows (default 1000000), written to bench/results/. Builds in
+# build-bench; `deps.sh --bench` adds wrk, which nothing else needs.
+bench:
+	@./scripts/deps.sh --bench
+	@BENCH_BUILD=build-bench ./bench/run.sh
+
 check-src:
 	@./scripts/check-src.sh
 
@@ -111,4 +130,4 @@ fmt-check:
 	@clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/unit/*.h' 'fuzz/*.c' 'fuzz/*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(ALLOC_BUILD)

@@ -2,7 +2,7 @@
 # binary that `make fuzz` runs; otherwise each is linked with fuzz/replay.c and registered
 # with CTest to replay its committed corpus, so every `make test` runs every seed.
 set(SHEGONG_FUZZ_TARGETS fuzz_json fuzz_router fuzz_validate fuzz_search fuzz_csv fuzz_xlsx
-    fuzz_values fuzz_query)
+    fuzz_values fuzz_query fuzz_minhash)
 foreach(t ${SHEGONG_FUZZ_TARGETS})
   if(SHEGONG_FUZZ)
     add_executable(${t} fuzz/${t}.c)

@@ -7,7 +7,11 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PKGS="build-essential pkg-config cmake clang-format clang libclang-rt-14-dev \
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libjansson-dev \
   libsodium-dev libssl-dev libqrencode-dev zbar-tools libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev \
-  chromium fonts-noto-cjk"
+  chromium fonts-noto-cjk libhpdf-dev poppler-utils poppler-data"
+# `deps.sh --bench` (make bench) adds the load generator; the build and the tests do not need it.
+if [ "${1:-}" = "--bench" ]; then
+  APT_PKGS="$APT_PKGS wrk"
+fi
 
 missing=""
 for p in $APT_PKGS; do

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/jsonin.h"
 #include "engine/engine.h"
 #include "model/model.h"
 
@@ -50,6 +51,7 @@ static const struct command commands[] = {
     {"key", cli_key, "rotate the personal-data encryption key"},
     {"backup", cli_backup, "write a consistent backup while serving"},
     {"restore", cli_restore, "verify a backup and restore it"},
+    {"gen", cli_gen, "write synthetic petitions and persons (benchmarks)"},
     /* validate, calendar and key commands */
     {"routes", cmd_routes, "list the routes with their permissions"},
     {"version", cmd_version, "print the version"},
@@ -66,6 +68,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     umask(077); /* the database and demo passwords hold personal data */
+    jsonin_init();
     if (sodium_init() < 0) {
         fprintf(stderr, "shegong: libsodium could not be initialised\n");
         return 1;

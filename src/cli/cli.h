@@ -39,6 +39,8 @@ int cli_open_key(const struct config *cfg, struct db *db);
 /* shegong backup and shegong restore (backup.c, restore.c). */
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
+/* shegong gen: synthetic data at any size (gen.c). */
+int cli_gen(int argc, char **argv);
 /* Start-up, before serving: removes the temporary files of uploads a crash interrupted
  * and, on SQLite (the only server on its data), stored files no attachment row names. */
 void cli_files_sweep(const struct config *cfg, struct db *db);

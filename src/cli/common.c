@@ -85,6 +85,16 @@ bool cli_config_env(struct config *cfg)
     if (!env_int("SHEGONG_TOKEN_RATE", 0, 1000000, &n))
         return false;
     cfg->token_rate_per_min = (int)n;
+    n = cfg->portal_submit_rate;
+    if (!env_int("SHEGONG_PORTAL_SUBMIT_RATE", 0, 1000000, &n))
+        return false;
+    cfg->portal_submit_rate = (int)n;
+    n = cfg->portal_lookup_rate;
+    if (!env_int("SHEGONG_PORTAL_LOOKUP_RATE", 0, 1000000, &n))
+        return false;
+    cfg->portal_lookup_rate = (int)n;
+    if ((v = getenv("SHEGONG_PUBLIC_URL")) && *v)
+        cfg->public_url = v;
     if ((v = getenv("SHEGONG_SYNC")) && *v) {
         if (strcmp(v, "full") == 0)
             cfg->sync = DB_SYNC_FULL;
@@ -92,6 +102,16 @@ bool cli_config_env(struct config *cfg)
             cfg->sync = DB_SYNC_NORMAL;
         else {
             fprintf(stderr, "shegong: SHEGONG_SYNC must be 'full' or 'normal', not '%s'\n", v);
+            return false;
+        }
+    }
+    if ((v = getenv("SHEGONG_GROUP_COMMIT")) && *v) {
+        if (strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+            cfg->group_commit = true;
+        else if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+            cfg->group_commit = false;
+        else {
+            fprintf(stderr, "shegong: SHEGONG_GROUP_COMMIT must be 'on' or 'off', not '%s'\n", v);
             return false;
         }
     }

@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "modules/mediation/mediation.h"
+#include "modules/petition/petition_demo.h"
 #include "server/accounts.h"
 
 struct demo_user {
@@ -88,6 +90,10 @@ static enum err load(struct db_conn *c, void *ctx)
         if (!e)
             e = cli_audit(c, "unit.create", "unit", sid, "{\"source\":\"demo\"}");
     }
+    if (!e && !d->existed)
+        e = mediation_demo_load(c, now);
+    if (!e && !d->existed)
+        e = petition_demo_load(c, now);
     arena_release(&a);
     return e;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/failalloc.h"
+
 #define ARENA_DEFAULT_CAP ((size_t)64 << 20)
 #define ARENA_BLOCK_MIN   ((size_t)8 << 10)
 #define ALIGN             16
@@ -57,7 +59,7 @@ void *arena_alloc(struct arena *a, size_t n)
 {
     if (n == 0)
         n = 1;
-    if (n > a->cap) {
+    if (n > a->cap || failalloc_now()) {
         a->failed = true;
         return NULL;
     }

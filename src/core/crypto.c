@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/encode.h"
+#include "core/oom.h"
 
 #define SM4_IV   16
 #define SM4_TAG  32
@@ -45,9 +46,9 @@ void crypto_sm3(const void *data, size_t n, unsigned char out[32])
     }
 }
 
-/* HMAC-SM3 of the concatenation of up to three pieces. An OpenSSL without SM3 cannot
- * protect anything, so failing here is a bug of the installation, never silent. */
-static void hmac_sm3(const unsigned char *key, size_t keylen, const void *p1, size_t n1,
+/* HMAC-SM3 of the concatenation of up to three pieces; false when OpenSSL fails, which
+ * is running out of memory (an OpenSSL without SM3 fails the key derivation at start). */
+static bool hmac_sm3(const unsigned char *key, size_t keylen, const void *p1, size_t n1,
                      const void *p2, size_t n2, const void *p3, size_t n3, unsigned char out[32])
 {
     EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -63,15 +64,16 @@ static void hmac_sm3(const unsigned char *key, size_t keylen, const void *p1, si
               len == 32;
     EVP_MAC_CTX_free(ctx);
     EVP_MAC_free(mac);
-    if (!ok) {
+    return ok;
+}
+
+/* An OpenSSL without SM3 cannot protect anything: a bug of the installation, never silent. */
+static void derive(const unsigned char *master, const char *label, unsigned char out[32])
+{
+    if (!hmac_sm3(master, CRYPTO_MASTER_BYTES, label, strlen(label), NULL, 0, NULL, 0, out)) {
         fputs("shegong: BUG: HMAC-SM3 is not available from OpenSSL\n", stderr);
         abort();
     }
-}
-
-static void derive(const unsigned char *master, const char *label, unsigned char out[32])
-{
-    hmac_sm3(master, CRYPTO_MASTER_BYTES, label, strlen(label), NULL, 0, NULL, 0, out);
 }
 
 void crypto_key_derive(const unsigned char master[CRYPTO_MASTER_BYTES], enum crypto_alg alg,
@@ -270,8 +272,7 @@ enum err crypto_seal_with(const struct crypto_key *k, struct arena *a, const cha
     if (sm4) {
         ok = EVP_EncryptInit_ex(ctx, EVP_sm4_ctr(), NULL, k->sm4, iv) &&
              cipher_run(ctx, ct, (const unsigned char *)plaintext, n);
-        if (ok)
-            hmac_sm3(k->mac, sizeof(k->mac), sm4_prefix, PREFIX_LEN, iv, ivlen, ct, n, tag);
+        ok = ok && hmac_sm3(k->mac, sizeof(k->mac), sm4_prefix, PREFIX_LEN, iv, ivlen, ct, n, tag);
     } else {
         ok = EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) &&
              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, AES_IV, NULL) &&
@@ -282,7 +283,7 @@ enum err crypto_seal_with(const struct crypto_key *k, struct arena *a, const cha
     }
     EVP_CIPHER_CTX_free(ctx);
     if (!ok)
-        return ERR_INTERNAL;
+        return ERR_NOMEM; /* OpenSSL fails good input only when out of memory */
     *sealed = encode_sealed(a, sm4 ? sm4_prefix : aes_prefix, bin, total);
     return *sealed ? ERR_OK : ERR_NOMEM;
 }
@@ -317,7 +318,8 @@ enum err crypto_open_with(const struct crypto_key *k, struct arena *a, const cha
         return ERR_NOMEM;
     if (sm4) {
         unsigned char want[SM4_TAG];
-        hmac_sm3(k->mac, sizeof(k->mac), sm4_prefix, PREFIX_LEN, iv, ivlen, ct, n, want);
+        if (!hmac_sm3(k->mac, sizeof(k->mac), sm4_prefix, PREFIX_LEN, iv, ivlen, ct, n, want))
+            return ERR_NOMEM;
         if (CRYPTO_memcmp(want, tag, SM4_TAG) != 0)
             return ERR_CONFLICT;
     }
@@ -338,8 +340,8 @@ enum err crypto_open_with(const struct crypto_key *k, struct arena *a, const cha
              cipher_run(ctx, pt, ct, n);
     }
     EVP_CIPHER_CTX_free(ctx);
-    if (!ok)
-        return ERR_CONFLICT;
+    if (!ok) /* SM4: the tag matched, so OpenSSL ran out of memory; AES: the tag is wrong */
+        return sm4 ? ERR_NOMEM : ERR_CONFLICT;
     pt[n] = '\0';
     if (memchr(pt, '\0', n)) /* sealed text never holds a NUL */
         return ERR_CONFLICT;
@@ -347,13 +349,19 @@ enum err crypto_open_with(const struct crypto_key *k, struct arena *a, const cha
     return ERR_OK;
 }
 
-void crypto_blind_index_with(const struct crypto_key *k, const char *kind, const char *value,
+bool crypto_blind_index_with(const struct crypto_key *k, const char *kind, const char *value,
                              char out[65])
 {
     /* kind, a NUL, the value: a kind never holds a NUL, so the split is unambiguous */
     unsigned char mac[32];
-    hmac_sm3(k->bidx, sizeof(k->bidx), kind, strlen(kind) + 1, value, strlen(value), NULL, 0, mac);
+    if (!hmac_sm3(k->bidx, sizeof(k->bidx), kind, strlen(kind) + 1, value, strlen(value), NULL, 0,
+                  mac)) {
+        out[0] = '\0';
+        oom_note();
+        return false;
+    }
     hex_encode(mac, sizeof(mac), out);
+    return true;
 }
 
 enum err crypto_seal(struct arena *a, const char *plaintext, const char **sealed)
@@ -370,11 +378,11 @@ enum err crypto_open(struct arena *a, const char *sealed, const char **plaintext
     return crypto_open_with(&current, a, sealed, plaintext);
 }
 
-void crypto_blind_index(const char *kind, const char *value, char out[65])
+bool crypto_blind_index(const char *kind, const char *value, char out[65])
 {
     if (!loaded) {
         fputs("shegong: BUG: crypto_blind_index before crypto_init\n", stderr);
         abort();
     }
-    crypto_blind_index_with(&current, kind, value, out);
+    return crypto_blind_index_with(&current, kind, value, out);
 }

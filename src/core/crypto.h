@@ -50,8 +50,10 @@ enum err crypto_seal(struct arena *a, const char *plaintext, const char **sealed
 /* The reverse; ERR_CONFLICT when the value was altered or sealed under another key. */
 enum err crypto_open(struct arena *a, const char *sealed, const char **plaintext);
 /* Keyed blind index of a normalised value, 64 hex characters; kind separates domains
- * ("idcard", "phone") so equal strings of different kinds do not match. */
-void crypto_blind_index(const char *kind, const char *value, char out[65]);
+ * ("idcard", "phone") so equal strings of different kinds do not match. False, with out
+ * empty and the failure noted for the request (core/oom.h), when OpenSSL ran out of
+ * memory. */
+bool crypto_blind_index(const char *kind, const char *value, char out[65]);
 /* The loaded key (NULL before crypto_init). */
 const struct crypto_key *crypto_current(void);
 /* Replaces the process-wide key: only at start-up, before other threads run. */
@@ -78,7 +80,7 @@ enum err crypto_seal_with(const struct crypto_key *k, struct arena *a, const cha
                           const char **sealed);
 enum err crypto_open_with(const struct crypto_key *k, struct arena *a, const char *sealed,
                           const char **plaintext);
-void crypto_blind_index_with(const struct crypto_key *k, const char *kind, const char *value,
+bool crypto_blind_index_with(const struct crypto_key *k, const char *kind, const char *value,
                              char out[65]);
 
 /* Algorithm names as configured (SHEGONG_CIPHER): "sm4" and "aes256gcm". */

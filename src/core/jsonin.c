@@ -2,9 +2,32 @@
 #include "core/jsonin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/failalloc.h"
+#include "core/oom.h"
 #include "core/utf8.h"
+
+/* jansson's parser drops a byte when its token buffer cannot grow, and reports other
+ * allocation failures as syntax errors or not at all: a failure is noted here instead. */
+static void *counted_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        oom_note();
+    return p;
+}
+
+static void counted_free(void *p)
+{
+    free(p);
+}
+
+void jsonin_init(void)
+{
+    json_set_alloc_funcs(counted_malloc, counted_free);
+}
 
 /* Nesting depth outside strings, and where it first passes max (line/column). */
 static size_t scan_depth(const char *s, size_t n, size_t max, int *line, int *col)
@@ -65,7 +88,17 @@ enum err jsonin_parse_object(const char *buf, size_t n, size_t max_depth, json_t
         return ERR_MALFORMED_JSON;
     }
     json_error_t je;
+    bool noted_before = oom_noted();
+    oom_reset();
+    failalloc_pause(true);
     json_t *root = json_loadb(buf, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    failalloc_pause(false);
+    if (oom_noted()) {
+        json_decref(root); /* it may lack a byte */
+        return ERR_NOMEM;
+    }
+    if (noted_before)
+        oom_note();
     if (!root) {
         /* jansson reports column 0 at the start of a line; people count from 1 */
         e->line = je.line > 0 ? je.line : 1;
@@ -84,4 +117,12 @@ enum err jsonin_parse_object(const char *buf, size_t n, size_t max_depth, json_t
     }
     *out = root;
     return ERR_OK;
+}
+
+json_t *jsonin_loads(const char *text)
+{
+    failalloc_pause(true);
+    json_t *v = json_loads(text, 0, NULL);
+    failalloc_pause(false);
+    return v;
 }

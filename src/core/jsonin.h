@@ -26,9 +26,19 @@ struct jsonin_error {
     char text[160]; /* jansson's English text, for the log only */
 };
 
+/* Routes jansson's allocations through malloc, noting a failure (core/oom.h), so that
+ * jsonin_parse_object tells running out of memory from bad input and a request notices a
+ * value jansson could not make. Call once at start, before any JSON value is made. */
+void jsonin_init(void);
+
 /* Parses n bytes into a JSON object. On failure returns ERR_BAD_ENCODING (invalid UTF-8)
- * or ERR_MALFORMED_JSON and fills *e. The caller owns *out (json_decref). */
+ * or ERR_MALFORMED_JSON and fills *e, or ERR_NOMEM when jansson ran out of memory
+ * (jsonin_init). The caller owns *out (json_decref). */
 enum err jsonin_parse_object(const char *buf, size_t n, size_t max_depth, json_t **out,
                              struct jsonin_error *e);
+
+/* json_loads for JSON the server wrote itself (a stored column); NULL when it is not JSON
+ * or when memory ran out (then noted, core/oom.h). */
+json_t *jsonin_loads(const char *text);
 
 #endif

@@ -77,6 +77,11 @@ void sbuf_add(struct sbuf *sb, const void *data, size_t n)
 
 void sbuf_adds(struct sbuf *sb, const char *s)
 {
+    if (!s) { /* text that could not be allocated */
+        if (!sb->err)
+            sb->err = ERR_NOMEM;
+        return;
+    }
     sbuf_add(sb, s, strlen(s));
 }
 

@@ -33,6 +33,7 @@ void sbuf_reset(struct sbuf *sb);
 
 /* Appending. */
 void sbuf_add(struct sbuf *sb, const void *data, size_t n);
+/* s NULL (text that could not be allocated) sets the sticky ERR_NOMEM. */
 void sbuf_adds(struct sbuf *sb, const char *s);
 void sbuf_addc(struct sbuf *sb, char c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -24,6 +24,7 @@ struct db_conn {
     struct db *db;
     void *handle;
     bool in_tx;
+    bool stale; /* opened afresh by the next db_conn_get (count_error) */
     uint64_t tick;
     struct stmt_slot cache[STMT_CACHE];
     struct db_conn *next; /* all connections of the db */
@@ -147,10 +148,28 @@ const char *db_conn_backend(const struct db_conn *c)
     return c->db->drv->name;
 }
 
+/* A stale connection's handle replaced by a new one; on failure the old one stays, stale. */
+static enum err reconnect(struct db_conn *c)
+{
+    char errbuf[256];
+    void *h = NULL;
+    enum err e = c->db->drv->connect(c->db->target, &c->db->opt, &h, errbuf, sizeof(errbuf));
+    if (e)
+        return e;
+    cache_clear(c);
+    c->db->drv->disconnect(c->handle);
+    c->handle = h;
+    c->stale = false;
+    return ERR_OK;
+}
+
 enum err db_conn_get(struct db *db, struct db_conn **out)
 {
     struct db_conn *c = pthread_getspecific(db->key);
     if (c) {
+        enum err e = c->stale && !c->in_tx ? reconnect(c) : ERR_OK;
+        if (e)
+            return e;
         *out = c;
         return ERR_OK;
     }
@@ -219,8 +238,13 @@ static enum err stmt_get(struct db_conn *c, const char *sql, void **stmt)
     return ERR_OK;
 }
 
-static void count_error(enum err e)
+/* Counts a failure; one out of memory marks the connection stale: after it the library
+ * may keep state in memory that no longer matches the database (SQLite's FTS5 then reports
+ * a sound index as corrupt), so db_conn_get opens it afresh. */
+static void count_error(struct db_conn *c, enum err e)
 {
+    if (e == ERR_NOMEM)
+        c->stale = true;
     if (e == ERR_DB_BUSY)
         atomic_fetch_add(&st_busy, 1);
     else if (e != ERR_CONFLICT)
@@ -231,6 +255,8 @@ static enum err run(struct db_conn *c, struct arena *a, const char *sql, const s
                     int nargs, struct db_rows *out, int64_t *changes)
 {
     const struct db_driver *drv = c->db->drv;
+    if (!sql)
+        return ERR_NOMEM; /* text built in an arena that had no room */
     int64_t t0 = clock_mono_us();
     void *st = NULL;
     enum err e = stmt_get(c, sql, &st);
@@ -248,8 +274,13 @@ static enum err run(struct db_conn *c, struct arena *a, const char *sql, const s
             e = ERR_NOMEM;
             goto done;
         }
-        for (size_t i = 0; i < out->ncols; i++)
+        for (size_t i = 0; i < out->ncols; i++) {
             out->names[i] = arena_strdup(a, drv->column_name(st, (int)i));
+            if (!out->names[i]) {
+                e = ERR_NOMEM;
+                goto done;
+            }
+        }
     }
     for (;;) {
         bool row = false;
@@ -293,7 +324,7 @@ done:
     drv->reset(st);
 out:
     if (e)
-        count_error(e);
+        count_error(c, e);
     atomic_fetch_add(&st_queries, 1);
     atomic_fetch_add(&st_query_us, (uint64_t)(clock_mono_us() - t0));
     return e;
@@ -324,7 +355,7 @@ enum err db_exec_script(struct db_conn *c, const char *sql)
 {
     enum err e = c->db->drv->exec_script(c->handle, sql);
     if (e)
-        count_error(e);
+        count_error(c, e);
     return e;
 }
 
@@ -346,7 +377,7 @@ enum err db_begin(struct db_conn *c, enum db_tx kind)
     enum err e =
         drv->exec_script(c->handle, kind == DB_TX_WRITE ? drv->begin_write : drv->begin_read);
     if (e) {
-        count_error(e);
+        count_error(c, e);
         return e;
     }
     c->in_tx = true;
@@ -360,7 +391,7 @@ enum err db_commit(struct db_conn *c)
     int64_t t0 = clock_mono_us();
     enum err e = c->db->drv->exec_script(c->handle, "COMMIT");
     if (e) {
-        count_error(e);
+        count_error(c, e);
         db_rollback(c);
         return e;
     }
@@ -374,7 +405,10 @@ void db_rollback(struct db_conn *c)
 {
     if (!c->in_tx)
         return;
-    c->db->drv->exec_script(c->handle, "ROLLBACK");
+    /* ROLLBACK needs memory too: one that failed is tried again, since a transaction left
+     * open would keep this connection (and for a write, the database's lock) for good */
+    for (int i = 0; i < 3 && c->db->drv->exec_script(c->handle, "ROLLBACK"); i++)
+        ;
     c->in_tx = false;
 }
 

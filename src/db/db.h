@@ -80,7 +80,8 @@ enum err db_conn_get(struct db *db, struct db_conn **out);
 /* Statements. db_exec runs a statement that returns no rows (changes may be NULL);
  * db_query copies all rows into the arena; db_query_one wants exactly one row and answers
  * ERR_NOT_FOUND for none. A constraint violation answers ERR_CONFLICT and a lock that
- * did not clear ERR_DB_BUSY; db_errmsg tells the details. */
+ * did not clear ERR_DB_BUSY; db_errmsg tells the details. sql NULL (text that could not be
+ * allocated) answers ERR_NOMEM. */
 enum err db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
                  int64_t *changes);
 enum err db_query(struct db_conn *c, struct arena *a, const char *sql, const struct db_val *args,

@@ -39,7 +39,7 @@ static enum err sq_connect(const char *target, const struct db_options *opt, voi
         snprintf(errbuf, errlen, "cannot open SQLite database '%s': %s", target,
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
-        return ERR_IO;
+        return rc == SQLITE_NOMEM ? ERR_NOMEM : ERR_IO;
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000);
@@ -55,7 +55,7 @@ static enum err sq_connect(const char *target, const struct db_options *opt, voi
                  msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         sqlite3_close(db);
-        return rc == SQLITE_BUSY ? ERR_DB_BUSY : ERR_IO;
+        return rc == SQLITE_BUSY ? ERR_DB_BUSY : rc == SQLITE_NOMEM ? ERR_NOMEM : ERR_IO;
     }
     enum err e = db_sqlite_register_tokenizer(db);
     if (e) {
@@ -108,6 +108,8 @@ static enum err sq_prepare(void *h, const char *sql, void **stmt)
         fprintf(stderr, "shegong: SQL prepare failed: %s\n", sqlite3_errmsg(h));
         return map_rc(rc) == ERR_OK ? ERR_DB : map_rc(rc);
     }
+    if (!st)
+        return ERR_INTERNAL; /* no statement in the text */
     *stmt = st;
     return ERR_OK;
 }

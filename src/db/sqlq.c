@@ -40,6 +40,15 @@ enum err sqlq_query(struct sqlq *q, struct db_conn *c, struct arena *a, struct d
     return db_query(c, a, q->sql.buf, q->args, q->nargs, out);
 }
 
+enum err sqlq_exec(struct sqlq *q, struct db_conn *c, int64_t *changes)
+{
+    if (q->overflow)
+        return ERR_TOO_LARGE;
+    if (sbuf_err(&q->sql))
+        return sbuf_err(&q->sql); /* the text is cut short */
+    return db_exec(c, q->sql.buf, q->args, q->nargs, changes);
+}
+
 const char *db_like_contains(struct arena *a, const char *s)
 {
     size_t n = strlen(s);
@@ -64,6 +73,8 @@ enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const s
 {
     if (from->overflow)
         return ERR_TOO_LARGE;
+    if (sbuf_err(&from->sql))
+        return sbuf_err(&from->sql);
     struct sqlq q;
     sqlq_init(&q);
     sqlq_add(&q, "SELECT COUNT(*) ");

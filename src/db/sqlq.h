@@ -35,5 +35,7 @@ enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const s
                    struct db_rows *rows);
 /* Runs the statement (rows into a). */
 enum err sqlq_query(struct sqlq *q, struct db_conn *c, struct arena *a, struct db_rows *out);
+/* Runs a statement that returns no rows; changes may be NULL. */
+enum err sqlq_exec(struct sqlq *q, struct db_conn *c, int64_t *changes);
 
 #endif

@@ -174,6 +174,14 @@ static enum err may_read(struct req *r, const struct attachment_row *a)
         e = engine_row_visible(r, ent, db_int(&links, i, 1), &ok);
         if (e)
             return e;
+        if (ok && (f->flags & FF_WITHHELD) && ent->hooks && ent->hooks->withhold) {
+            json_t *row = NULL; /* identity material: only where the row shows it */
+            e = engine_get_json(r, ent, db_int(&links, i, 1), &row);
+            ok = !e && !json_is_true(json_object_get(row, "withheld"));
+            json_decref(row);
+            if (e && e != ERR_NOT_FOUND)
+                return e;
+        }
         if (ok)
             return ERR_OK;
     }

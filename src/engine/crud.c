@@ -118,7 +118,7 @@ enum err engine_row_json(struct req *r, const struct entity *e, const struct db_
             json_object_set_new(o, f->name, shown_v);
             if (f->pii) {
                 any_pii = true;
-                if (clear && engine_value_present(norm))
+                if (clear && engine_value_present(norm) && !(f->flags & FF_WITHHELD))
                     sbuf_addf(&shown, "%s\"%s\"", shown.len ? "," : "", f->name);
             }
         }
@@ -130,8 +130,22 @@ enum err engine_row_json(struct req *r, const struct entity *e, const struct db_
         json_decref(norm);
         col += engine_field_cols(f);
     }
+    /* identity material: withheld from some readers altogether, else shown as above */
+    bool withheld = !err && e->hooks && e->hooks->withhold && e->hooks->withhold(r, e, o);
+    for (const struct field_def *f = e->fields; !err && f->name; f++) {
+        if (!(f->flags & FF_WITHHELD))
+            continue;
+        if (withheld)
+            json_object_set_new(o, f->name, json_null());
+        else if (f->pii && clear && engine_value_present(json_object_get(o, f->name)))
+            sbuf_addf(&shown, "%s\"%s\"", shown.len ? "," : "", f->name);
+    }
+    if (withheld)
+        json_object_set_new(o, "withheld", json_true());
     if (!err && any_pii)
         json_object_set_new(o, "masked", json_boolean(!clear));
+    if (!err && sbuf_err(&shown))
+        err = ERR_NOMEM; /* what was shown in clear, for its record, is not known */
     if (!err && shown.len && !reference &&
         !view_shown(r, v, id, arena_printf(&r->arena, "{\"fields\":[%s]}", shown.buf)))
         err = ERR_NOMEM;
@@ -166,6 +180,8 @@ enum err engine_view_audit(struct req *r, const struct entity *e, struct engine_
 {
     if (!v->nshown || v->count_only)
         return ERR_OK;
+    if (req_alloc_failed(r))
+        return ERR_NOMEM; /* the answer is lost already: no record of a read not made */
     void *ctx[] = {r, (void *)e, v};
     if (db_in_tx(r->db))
         return view_audit_write(r->db, ctx);
@@ -208,7 +224,9 @@ enum err engine_get_json(struct req *r, const struct entity *e, int64_t id, json
     engine_layout(e, &l);
     struct db_rows rows;
     struct engine_view v;
-    enum err err = db_query_one(r->db, &r->arena, engine_select_live(e), DB_ARGS(DB_I(id)), &rows);
+    enum err err = engine_row_filtered(r, e, id);
+    if (!err)
+        err = db_query_one(r->db, &r->arena, engine_select_live(e), DB_ARGS(DB_I(id)), &rows);
     if (!err)
         err = engine_view_init(r, e, &v);
     json_t *o = NULL;
@@ -486,7 +504,7 @@ static enum err insert_row(struct req *r, const struct entity *e, int64_t id, st
         sqlq_arg(&q, a->vals[i]);
     }
     sqlq_add(&q, ")");
-    enum err err = q.overflow ? ERR_TOO_LARGE : db_exec(r->db, q.sql.buf, q.args, q.nargs, NULL);
+    enum err err = sqlq_exec(&q, r->db, NULL);
     sqlq_release(&q);
     return err;
 }
@@ -513,8 +531,7 @@ static enum err update_row(struct req *r, const struct entity *e, int64_t id, in
     sqlq_add(&q, " AND version = ");
     sqlq_arg(&q, DB_I(version));
     int64_t changes = 0;
-    enum err err =
-        q.overflow ? ERR_TOO_LARGE : db_exec(r->db, q.sql.buf, q.args, q.nargs, &changes);
+    enum err err = sqlq_exec(&q, r->db, &changes);
     sqlq_release(&q);
     if (!err && changes != 1)
         return req_fail(r, ERR_CONFLICT, "version_conflict");
@@ -543,8 +560,8 @@ static enum err write_checked(struct req *r, const struct entity *e, json_t *inp
             continue;
         if (in)
             err = engine_value_in(r, e, f, in, id, &v);
-        if (v)
-            json_object_set_new(values, f->name, v);
+        if (v && json_object_set_new(values, f->name, v))
+            return ERR_NOMEM; /* v is freed */
         bool missing = in ? v && !engine_value_present(v) : create;
         if ((f->flags & FF_REQUIRED) && missing)
             req_field_error(r, f->name, f->label, "required");

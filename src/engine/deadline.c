@@ -144,16 +144,27 @@ static enum err start(struct db_conn *c, struct arena *a, const struct entity *e
                    "$6, $7, $8, 'running', NULL, 0) ON CONFLICT (entity, row_id, name) DO UPDATE "
                    "SET region_code = excluded.region_code, label = excluded.label, started_at = "
                    "excluded.started_at, due_at = excluded.due_at, state = 'running', "
-                   "paused_at = NULL, extended = 0",
+                   "paused_at = NULL, extended = 0, stopped_at = NULL",
                    DB_ARGS(DB_I(id_next()), DB_T(e->name), DB_I(id), DB_T(region_code),
                            DB_T(rule->name), DB_T(rule->label ? rule->label : rule->name),
                            DB_I(now), DB_I(due)),
                    NULL);
 }
 
+/* How many units an extension moves the clock: the action's amount_field (1..amount) or
+ * the rule's amount. */
+static int extend_amount(const struct deadline_rule *rule, json_t *values)
+{
+    json_t *v = rule->amount_field ? json_object_get(values, rule->amount_field) : NULL;
+    if (!json_is_integer(v))
+        return rule->amount;
+    json_int_t n = json_integer_value(v);
+    return n < 1 ? 1 : n > rule->amount ? rule->amount : (int)n;
+}
+
 static enum err apply_one(struct db_conn *c, struct arena *a, const struct entity *e, int64_t id,
                           const char *region_code, const struct deadline_rule *rule, int64_t now,
-                          const struct calendar **cal, const char **why)
+                          json_t *values, const struct calendar **cal, const char **why)
 {
     if (rule->op == DL_START)
         return start(c, a, e, id, region_code, rule, now, cal);
@@ -170,8 +181,10 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
     case DL_STOP:
         if (!running && !paused)
             return refuse(a, why, label, "workflow_clock_not_running");
-        return db_exec(c, "UPDATE deadline SET state = 'stopped', paused_at = NULL WHERE id = $1",
-                       DB_ARGS(DB_I(k.id)), NULL);
+        return db_exec(c,
+                       "UPDATE deadline SET state = 'stopped', paused_at = NULL, stopped_at = $2 "
+                       "WHERE id = $1",
+                       DB_ARGS(DB_I(k.id), DB_I(now)), NULL);
     case DL_PAUSE:
         if (!running)
             return refuse(a, why, label, "workflow_clock_not_running");
@@ -196,8 +209,8 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
         int64_t due = 0;
         int gap = 0;
         if (!err)
-            err = deadline_extend(*cal, k.due_at, rule->unit, rule->amount, rule->roll_forward,
-                                  &due, &gap);
+            err = deadline_extend(*cal, k.due_at, rule->unit, extend_amount(rule, values),
+                                  rule->roll_forward, &due, &gap);
         if (err)
             return err == ERR_INVALID ? ERR_INTERNAL : err;
         return db_exec(c, "UPDATE deadline SET due_at = $2, extended = 1 WHERE id = $1",
@@ -209,11 +222,11 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
 
 enum err deadline_apply(struct db_conn *c, struct arena *a, const struct entity *e, int64_t id,
                         const char *region_code, const struct deadline_rule *rules, int64_t now,
-                        const char **why)
+                        json_t *values, const char **why)
 {
     const struct calendar *cal = NULL;
     for (const struct deadline_rule *rule = rules; rule && rule->name; rule++) {
-        enum err err = apply_one(c, a, e, id, region_code, rule, now, &cal, why);
+        enum err err = apply_one(c, a, e, id, region_code, rule, now, values, &cal, why);
         if (err)
             return err;
     }

@@ -50,13 +50,14 @@ int64_t deadline_soon_seconds(int soon_days);
 /* ---- Stored clocks ----------------------------------------------------------------- */
 
 /* Applies rules ({0}-terminated, may be NULL) to the clocks of row id of e at now, inside
- * the caller's transaction. A rule that cannot apply (a second extension; stopping,
- * pausing, resuming or extending a clock that is not running, or not paused for a resume)
- * answers ERR_CONFLICT with *why set to a Chinese message in a. The calendar is loaded
- * (calendar_db_current) only when a rule counts days. */
+ * the caller's transaction; values are the action's fields (an extension's amount_field),
+ * may be NULL. A stopped clock keeps when it stopped (stopped_at), for on-time figures. A rule that
+ * cannot apply (a second extension; stopping, pausing, resuming or extending a clock that is not
+ * running, or not paused for a resume) answers ERR_CONFLICT with *why set to a Chinese message in
+ * a. The calendar is loaded (calendar_db_current) only when a rule counts days. */
 enum err deadline_apply(struct db_conn *c, struct arena *a, const struct entity *e, int64_t id,
                         const char *region_code, const struct deadline_rule *rules, int64_t now,
-                        const char **why);
+                        json_t *values, const char **why);
 /* The clocks of row id as [{"name","label","started","due","state","overdue","due_soon",
  * "extended"}], oldest first (a new array in *out). */
 enum err deadline_list_json(struct db_conn *c, struct arena *a, const struct entity *e, int64_t id,

@@ -66,6 +66,8 @@ enum field_flags {
     FF_SCOPE = 1 << 9,         /* FT_REGION: the row's region for scope (one per entity) */
     FF_LABEL = 1 << 10,        /* what references to this entity show (one per entity) */
     FF_CREATE_ONLY = 1 << 11,  /* settable on create, read-only afterwards */
+    FF_WITHHELD = 1 << 12,     /* identity material: null for readers the entity's withhold
+                                  hook names (not even masked), and attachments not served */
 };
 
 /* Masking of a field's value for readers without the entity's identity permission. */
@@ -116,6 +118,8 @@ struct deadline_rule {
     enum deadline_op op;
     int amount; /* START, EXTEND: how many units */
     enum deadline_unit unit;
+    /* EXTEND: the action's integer field giving how many units (1..amount); NULL: amount */
+    const char *amount_field;
     bool roll_forward; /* calendar days: a due day on a holiday moves to the next workday */
 };
 
@@ -171,6 +175,13 @@ struct entity_hooks {
     /* After a workflow transition was applied; body is the action's request body. */
     enum err (*on_transition)(struct req *r, const struct entity *e, int64_t id,
                               const struct transition *t, json_t *body);
+    /* Narrows what r may read of e beyond its region scope: appends " AND (condition on
+     * the row, alias t)" to q. Applied to every read of rows: lists, exports, searches,
+     * one row, actions, to-dos, references and attachment downloads. */
+    enum err (*read_filter)(struct req *r, const struct entity *e, struct sqlq *q);
+    /* Whether the FF_WITHHELD fields of a row are withheld from r; row is its JSON as
+     * built for r so far (ids as strings, other fields as the API shows them). */
+    bool (*withhold)(struct req *r, const struct entity *e, json_t *row);
 };
 
 struct entity_perms {
@@ -201,6 +212,9 @@ struct entity {
     const struct workflow *workflow;
     const struct entity_hooks *hooks;
     const char *module; /* menu area for the console: "governance", "masses", ... */
+    /* dictionaries a module brings with the entity ({NULL}-terminated or NULL), registered
+     * with it, so a module's enums need not be listed in the model's table */
+    const struct enum_def *const *enums;
 };
 
 /* ---- Registry ---------------------------------------------------------------------- */
@@ -211,6 +225,8 @@ struct entity {
  * filterable longtext...). Call once before serving; engine_routes() is then valid. */
 enum err engine_init(const struct entity *const *entities, const struct enum_def *const *enums,
                      const struct route *static_routes);
+/* The select list of e's rows (alias t) that engine_row_json reads. */
+const char *engine_select_list(const struct entity *e);
 /* The whole route table ({NULL}-terminated), and the registered entities. */
 const struct route *engine_routes(void);
 const struct entity *const *engine_entities(void);
@@ -295,9 +311,17 @@ enum err engine_create(struct req *r);
 enum err engine_update(struct req *r);
 enum err engine_delete(struct req *r);
 enum err engine_restore(struct req *r);
-enum err engine_export(struct req *r);         /* engine/export.c */
-enum err engine_import(struct req *r);         /* engine/import.c */
-enum err engine_action(struct req *r);         /* engine/workflow.c */
+enum err engine_export(struct req *r); /* engine/export.c */
+enum err engine_import(struct req *r); /* engine/import.c */
+enum err engine_action(struct req *r); /* engine/workflow.c */
+/* Takes action on row id of e with body (the action's fields, may be NULL) as engine_action
+ * does, inside the caller's transaction; without the permission and scope checks when
+ * system is true (the portal acting for a citizen: the caller has checked who asks). The
+ * row's new JSON for r goes to *out when out is not NULL. */
+enum err engine_take_action(struct req *r, const struct entity *e, int64_t id, const char *action,
+                            json_t *body, bool system, json_t **out);
+/* Appends e's read_filter hook's condition for r to q (nothing without the hook). */
+enum err engine_read_filter(struct req *r, const struct entity *e, struct sqlq *q);
 enum err engine_meta(struct req *r);           /* engine/meta.c */
 enum err engine_dictionary_add(struct req *r); /* engine/meta.c */
 enum err engine_openapi(struct req *r);        /* engine/openapi.c */

@@ -208,7 +208,8 @@ static void put_number(struct out *o, lxw_row_t row, lxw_col_t col, const char *
         o->lxw_err = e;
 }
 
-/* The values of a JSON array (strings or numbers) joined with "、" into o->cell. */
+/* The values of a JSON array (strings or numbers) joined with "、" into o->cell; NULL when
+ * out of memory. */
 static const char *joined(struct out *o, json_t *arr)
 {
     sbuf_reset(&o->cell);
@@ -223,7 +224,7 @@ static const char *joined(struct out *o, json_t *arr)
         else if (json_is_integer(v))
             sbuf_addf(&o->cell, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     }
-    return sbuf_err(&o->cell) ? "" : o->cell.buf;
+    return sbuf_err(&o->cell) ? NULL : o->cell.buf;
 }
 
 /* A coordinate with 6 decimals (as stored), trailing zeros dropped: "116.4". */
@@ -281,9 +282,13 @@ static enum err put_field(struct req *r, struct out *o, const struct field_def *
         return ERR_OK;
     }
     case FT_MULTI_REF: /* ids: the row JSON has no labels for them */
-    case FT_TAGS:
-        put_text(o, row, col, joined(o, v));
+    case FT_TAGS: {
+        const char *text = joined(o, v);
+        if (!text)
+            return ERR_NOMEM;
+        put_text(o, row, col, text);
         return ERR_OK;
+    }
     case FT_GEO: { /* {"lng","lat"} */
         char lng[32], lat[32];
         put_text(o, row, col,
@@ -388,6 +393,8 @@ static void query_from(struct sqlq *dst, const char *head, const struct sqlq *fr
     memcpy(dst->args, from->args, sizeof(from->args[0]) * (size_t)from->nargs);
     dst->nargs = from->nargs;
     dst->overflow = from->overflow;
+    if (sbuf_err(&from->sql))
+        dst->sql.err = sbuf_err(&from->sql); /* its text is cut short, and so is this one */
 }
 
 /* Phase 1: the keys of every row to export, in order (one small column, so even the cap's
@@ -585,7 +592,7 @@ static enum err audit_export(struct db_conn *c, void *ctx)
     }
     if (!e)
         e = audit_event(r, r->audit.action, x->e->name, NULL, "success", r->audit.detail);
-    return e;
+    return !e && req_alloc_failed(r) ? ERR_NOMEM : e;
 }
 
 struct filters {
@@ -707,19 +714,8 @@ enum err engine_export(struct req *r)
     db_rollback(r->db); /* the read transaction: nothing to keep */
     in_tx = false;
 
-    /* the records before the file goes out: an export that cannot be audited is not
-     * answered */
-    r->audit.action = arena_printf(&r->arena, "%s.export", e->name);
-    r->audit.object_type = e->name;
-    r->audit.detail = audit_detail(r, e, fmt, nrows);
-    if (!r->audit.action || !r->audit.detail) {
-        err = ERR_NOMEM;
-        goto out;
-    }
-    err = db_tx_run(r->db, audit_export, &x);
-    if (err)
-        goto out;
-
+    /* the answer first, then the records: nothing fails after their commit, and an export
+     * that cannot be audited is not answered (the error replaces the file) */
     char day[CALENDAR_DATE_LEN + 1];
     calendar_format_date(calendar_today(r->now), day);
     const char *name = arena_printf(&r->arena, "%s-%.4s%.2s%.2s.%s", e->label, day, day + 5,
@@ -727,6 +723,16 @@ enum err engine_export(struct req *r)
     int fd = o.fd;
     o.fd = -1; /* reply_file_take owns it from here, on success or failure */
     err = reply_file_take(r, 200, fd, size, fmt == FMT_CSV ? CSV_MIME : XLSX_MIME, name);
+    if (err)
+        goto out;
+    r->audit.action = arena_printf(&r->arena, "%s.export", e->name);
+    r->audit.object_type = e->name;
+    r->audit.detail = audit_detail(r, e, fmt, nrows);
+    if (!r->audit.action || !r->audit.detail || req_alloc_failed(r)) {
+        err = ERR_NOMEM;
+        goto out;
+    }
+    err = db_tx_run(r->db, audit_export, &x);
 out:
     if (in_tx)
         db_rollback(r->db);

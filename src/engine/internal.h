@@ -81,6 +81,8 @@ bool engine_id_of(json_t *v, int64_t *out);
 /* Whether row id of e exists, is live and lies in the reader's scope of e's read
  * permission (all in one query). */
 enum err engine_row_visible(struct req *r, const struct entity *e, int64_t id, bool *ok);
+/* ERR_NOT_FOUND unless row id of e passes e's read_filter hook for r (ERR_OK without one). */
+enum err engine_row_filtered(struct req *r, const struct entity *e, int64_t id);
 /* The longest text a text field takes, in characters (its max, else 200 / 20000). */
 int64_t engine_text_max(const struct field_def *f);
 

@@ -58,7 +58,9 @@ static int split(struct arena *a, const char *s, const char **out)
     while (n < MAX_LIST_VALUES) {
         const char *comma = strchr(s, ',');
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        out[n++] = arena_strndup(a, s, len);
+        out[n] = arena_strndup(a, s, len);
+        if (!out[n++])
+            return -2; /* out of memory */
         if (!comma)
             return n;
         s = comma + 1;
@@ -121,6 +123,8 @@ static enum err filter(struct req *r, const struct entity *e, struct engine_quer
     }
     const char *vals[MAX_LIST_VALUES];
     int k = split(&r->arena, value, vals);
+    if (k == -2)
+        return ERR_NOMEM;
     if (k < 0)
         return req_field_error(r, param, f->label, "too_many");
     sqlq_add(&q->from, " AND (");
@@ -328,6 +332,9 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
                          &q->from);
     else
         sqlq_add(&q->from, "1 = 1");
+    enum err ferr = engine_read_filter(r, e, &q->from);
+    if (ferr)
+        return ferr;
 
     const char *sort_spec = NULL, *after = NULL, *text = NULL;
     bool deleted = false;

@@ -46,6 +46,11 @@ const char *engine_cols(const struct entity *e)
     return i < nentities ? select_cols[i] : NULL;
 }
 
+const char *engine_select_list(const struct entity *e)
+{
+    return engine_cols(e);
+}
+
 const char *engine_select_live(const struct entity *e)
 {
     size_t i = entity_index(e);
@@ -445,6 +450,10 @@ enum err engine_init(const struct entity *const *ents, const struct enum_def *co
             if (!add_entity(*e))
                 return ERR_INTERNAL;
     }
+    for (size_t i = 0; i < nentities; i++)
+        for (const struct enum_def *const *d = entities[i]->enums; d && *d; d++)
+            if (!engine_enum((*d)->name) && !add_enum(*d))
+                return ERR_INTERNAL;
     for (size_t i = 0; i < nentities; i++)
         if (!check_entity(entities[i]))
             return ERR_INTERNAL;

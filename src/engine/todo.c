@@ -84,6 +84,8 @@ static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q,
         sqlq_add(q, " AND ");
         err = workflow_scope_sql(r, e->perms.read, "t.region_code", q);
     }
+    if (!err)
+        err = engine_read_filter(r, e, q);
     sqlq_add(q, " AND (");
     for (size_t i = 0; !err && i < n; i++) {
         sqlq_add(q, i ? " OR (t.state IN (" : "(t.state IN (");

@@ -15,6 +15,7 @@
 #include "core/crypto.h"
 #include "core/encode.h"
 #include "core/id.h"
+#include "core/jsonin.h"
 #include "core/mask.h"
 #include "core/regioncode.h"
 #include "core/utf8.h"
@@ -220,12 +221,37 @@ enum err engine_row_visible(struct req *r, const struct entity *e, int64_t id, b
         sqlq_add(&q, " AND ");
         access_scope_sql(&sc, "t.region_code", &r->arena, &q);
     }
+    err = engine_read_filter(r, e, &q);
     struct db_rows rows;
-    err = sqlq_query(&q, r->db, &r->arena, &rows);
+    if (!err)
+        err = sqlq_query(&q, r->db, &r->arena, &rows);
     sqlq_release(&q);
     if (!err)
         *ok = rows.nrows == 1;
     return err;
+}
+
+enum err engine_read_filter(struct req *r, const struct entity *e, struct sqlq *q)
+{
+    return e->hooks && e->hooks->read_filter ? e->hooks->read_filter(r, e, q) : ERR_OK;
+}
+
+enum err engine_row_filtered(struct req *r, const struct entity *e, int64_t id)
+{
+    if (!e->hooks || !e->hooks->read_filter)
+        return ERR_OK;
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, "SELECT 1 FROM ");
+    sqlq_add(&q, e->table);
+    sqlq_add(&q, " t WHERE t.id = ");
+    sqlq_arg(&q, DB_I(id));
+    enum err err = engine_read_filter(r, e, &q);
+    struct db_rows rows;
+    if (!err)
+        err = sqlq_query(&q, r->db, &r->arena, &rows);
+    sqlq_release(&q);
+    return err ? err : rows.nrows == 1 ? ERR_OK : ERR_NOT_FOUND;
 }
 
 int64_t engine_text_max(const struct field_def *f)
@@ -495,7 +521,7 @@ const char *engine_value_text(struct req *r, json_t *v)
 
 static json_t *array_of(const char *stored)
 {
-    json_t *a = stored ? json_loads(stored, 0, NULL) : NULL;
+    json_t *a = stored ? jsonin_loads(stored) : NULL;
     if (!json_is_array(a)) {
         json_decref(a);
         a = json_array();

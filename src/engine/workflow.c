@@ -11,6 +11,7 @@
 
 #include "core/crypto.h"
 #include "core/id.h"
+#include "core/jsonin.h"
 #include "engine/attachment.h"
 #include "engine/deadline.h"
 #include "server/access.h"
@@ -149,7 +150,7 @@ static enum err history_json(struct req *r, const struct entity *e, int64_t id, 
     for (size_t i = 0; list && i < rows.nrows; i++) {
         const char *action = db_str(&rows, i, 0);
         const char *fields = db_str(&rows, i, 6);
-        json_t *f = fields ? json_loads(fields, 0, NULL) : NULL;
+        json_t *f = fields ? jsonin_loads(fields) : NULL;
         json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "action", action, "label",
                               action_label(e->workflow, action), "from",
                               db_str(&rows, i, 1) ? json_string(db_str(&rows, i, 1)) : json_null(),
@@ -175,7 +176,8 @@ enum err workflow_on_create(struct req *r, const struct entity *e, int64_t id,
     enum err err = history_add(r, e, id, "create", NULL, w->initial, NULL, NULL);
     const char *why = NULL;
     if (!err)
-        err = deadline_apply(r->db, &r->arena, e, id, region_code, w->on_create, r->now, &why);
+        err =
+            deadline_apply(r->db, &r->arena, e, id, region_code, w->on_create, r->now, NULL, &why);
     if (err == ERR_CONFLICT && why)
         r->message = why;
     return err;
@@ -437,7 +439,7 @@ static enum err update_row(struct req *r, const struct entity *e, const struct t
     sqlq_arg(&q, DB_I(version));
     int64_t changes = 0;
     if (!err)
-        err = q.overflow ? ERR_TOO_LARGE : db_exec(r->db, q.sql.buf, q.args, q.nargs, &changes);
+        err = sqlq_exec(&q, r->db, &changes);
     sqlq_release(&q);
     if (!err && changes != 1)
         err = req_fail(r, ERR_CONFLICT, "workflow_stale");
@@ -465,29 +467,33 @@ static void set_audit(struct req *r, const struct entity *e, const struct transi
     json_decref(d);
 }
 
-enum err engine_action(struct req *r)
+/* The action on row r->id with the body in r->json (may be NULL: no fields). */
+static enum err take(struct req *r, const struct entity *e, const char *action, bool system,
+                     json_t **out)
 {
-    const struct entity *e = r->route->entity;
     const struct workflow *w = e ? e->workflow : NULL;
-    const char *action = r->params[1];
     if (!w || !action)
         return ERR_NOT_FOUND;
     struct current cur;
-    enum err err = read_row(r, e, &cur);
+    enum err err = system ? ERR_OK : engine_row_filtered(r, e, r->id);
+    if (!err)
+        err = read_row(r, e, &cur);
     if (err)
         return err;
     bool state_ok;
     const struct transition *t = find_transition(w, action, cur.state, &state_ok);
     if (!t)
         return req_fail(r, ERR_NOT_FOUND, "workflow_unknown_action");
-    bool held, in_scope;
-    err = may_take(r, e, t, cur.region_code, &held, &in_scope);
-    if (err)
-        return err;
-    if (!held)
-        return req_fail(r, ERR_FORBIDDEN, "workflow_forbidden");
-    if (!in_scope)
-        return req_fail(r, ERR_FORBIDDEN, "workflow_out_of_scope");
+    if (!system) {
+        bool held, in_scope;
+        err = may_take(r, e, t, cur.region_code, &held, &in_scope);
+        if (err)
+            return err;
+        if (!held)
+            return req_fail(r, ERR_FORBIDDEN, "workflow_forbidden");
+        if (!in_scope)
+            return req_fail(r, ERR_FORBIDDEN, "workflow_out_of_scope");
+    }
     if (!state_ok) {
         r->message = arena_printf(&r->arena, "%s%s", msg_text("workflow_wrong_state"),
                                   workflow_state_label(w, cur.state));
@@ -511,8 +517,8 @@ enum err engine_action(struct req *r)
     err = update_row(r, e, t, values, cur.version);
     const char *why = NULL;
     if (!err)
-        err =
-            deadline_apply(r->db, &r->arena, e, r->id, cur.region_code, t->deadlines, r->now, &why);
+        err = deadline_apply(r->db, &r->arena, e, r->id, cur.region_code, t->deadlines, r->now,
+                             values, &why);
     if (err == ERR_CONFLICT && why)
         r->message = why;
     if (!err)
@@ -525,9 +531,28 @@ enum err engine_action(struct req *r)
     if (err)
         return err;
     set_audit(r, e, t, cur.state);
+    return out ? engine_get_json(r, e, r->id, out) : ERR_OK;
+}
+
+enum err engine_take_action(struct req *r, const struct entity *e, int64_t id, const char *action,
+                            json_t *body, bool system, json_t **out)
+{
+    int64_t saved_id = r->id;
+    json_t *saved_json = r->json, *empty = body ? NULL : json_object();
+    if (!body && !empty)
+        return ERR_NOMEM;
+    r->id = id;
+    r->json = body ? body : empty;
+    enum err err = take(r, e, action, system, out);
+    r->id = saved_id;
+    r->json = saved_json;
+    json_decref(empty);
+    return err;
+}
+
+enum err engine_action(struct req *r)
+{
     json_t *row = NULL;
-    err = engine_get_json(r, e, r->id, &row);
-    if (err)
-        return err;
-    return reply_json_take(r, 200, row);
+    enum err err = take(r, r->route->entity, r->params[1], false, &row);
+    return err ? err : reply_json_take(r, 200, row);
 }

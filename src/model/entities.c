@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
+#include "modules/mediation/mediation.h"
 #include "modules/person/person.h"
+#include "modules/petition/petition.h"
 #include "modules/region/grid.h"
 
 static const struct enum_item unit_kinds[] = {
@@ -202,8 +204,16 @@ static const struct entity region = {
 };
 
 /* entities */
-const struct entity *const model_entities[] = {&region, &unit, &grid, &person, NULL};
+const struct entity *const model_entities[] = {&region, &unit, &grid, &person, &petition_entity,
+                                               /* mediation (modules/mediation) */
+                                               &mediation_committee_entity, &mediator_entity,
+                                               &dispute_entity, &dispute_session_entity, NULL};
 /* enums */
-const struct enum_def *const model_enums[] = {&unit_kind, &gender, NULL};
+const struct enum_def *const model_enums[] = {
+    &unit_kind, &gender,
+    /* mediation (modules/mediation) */
+    &mediation_committee_kind_enum, &mediator_post_enum, &mediator_status_enum, &dispute_type_enum,
+    &dispute_source_enum, &dispute_level_enum, &dispute_outcome_enum, &dispute_performance_enum,
+    &dispute_where_to_go_enum, NULL};
 
 const struct model_extra *model_extra;

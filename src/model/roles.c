@@ -21,6 +21,26 @@ const struct perm_def permissions[] = {
     {"person.write", "登记人员信息"},
     {"person.identity", "查阅完整身份证件号码和联系电话"},
     /* person permissions */
+    {"petition.read", "查看信访事项"},
+    {"petition.register", "登记信访事项，代信访人评价和申请复查复核"},
+    {"petition.route", "转送交办、不予受理、处理异议、办结归档"},
+    {"petition.handle", "承办信访事项：受理、提出异议、答复"},
+    {"petition.approve", "批准延期办理"},
+    {"petition.review", "复查、复核和听证"},
+    {"petition.identity", "查阅信访人身份信息"},
+    {"petition.export", "导出信访事项"},
+    {"petition.supervise", "信访事项督办"},
+    /* petition permissions */
+    {"mediation.read", "查看矛盾纠纷、人民调解委员会和调解员（联系电话脱敏）"},
+    {"mediation.register", "登记和修改矛盾纠纷"},
+    {"mediation.mediate", "受理、调解矛盾纠纷，记录调解过程"},
+    {"mediation.records", "查阅调解记录"},
+    {"mediation.identity", "查阅当事人和调解员的完整联系电话"},
+    {"mediation.manage", "管理人民调解委员会和调解员"},
+    {"mediation.figures", "查看人民调解统计"},
+    {"mediation.export", "导出人民调解数据"},
+    {"mediation.notice", "接收调解期限和申请司法确认提醒"},
+    /* mediation permissions */
     {"dictionary.manage", "维护字典代码"},
     /* workflow permissions */
     /* attachment permissions */
@@ -38,11 +58,46 @@ static const char *const identity_officer_perms[] = {
     "unit.read",   "unit.write",   "region.read",     "grid.read", "grid.write",
     "person.read", "person.write", "person.identity", NULL};
 
+static const char *const petition_officer_perms[] = {"petition.read",      "petition.register",
+                                                     "petition.route",     "petition.review",
+                                                     "petition.identity",  "petition.export",
+                                                     "petition.supervise", "unit.read",
+                                                     "region.read",        NULL};
+static const char *const unit_handler_perms[] = {"petition.read", "petition.handle", "unit.read",
+                                                 "region.read", NULL};
+static const char *const petition_leader_perms[] = {"petition.read",
+                                                    "petition.approve",
+                                                    "petition.supervise",
+                                                    "petition.export",
+                                                    "unit.read",
+                                                    "region.read",
+                                                    NULL};
+
+/* 人民调解员: works the disputes of its region from acceptance to closing */
+static const char *const mediator_perms[] = {
+    "mediation.read",     "mediation.register", "mediation.mediate", "mediation.records",
+    "mediation.identity", "mediation.notice",   "region.read",       NULL};
+/* 司法所、调委会管理: committees and mediators, figures, export, supervision; not mediation */
+static const char *const mediation_manager_perms[] = {"mediation.read",     "mediation.register",
+                                                      "mediation.records",  "mediation.manage",
+                                                      "mediation.figures",  "mediation.export",
+                                                      "mediation.identity", "mediation.notice",
+                                                      "region.read",        NULL};
+/* 矛盾纠纷信息员 (a grid worker): registers the disputes found on patrol */
+static const char *const dispute_reporter_perms[] = {"mediation.read", "mediation.register",
+                                                     "region.read", NULL};
+
 const struct role_def builtin_roles[] = {
     {"sysadmin", "系统管理员", "sysadmin", sysadmin_perms, true},
     {"secadmin", "安全管理员", "secadmin", secadmin_perms, true},
     {"auditor", "安全审计员", "auditor", auditor_perms, true},
     {"staff", "业务人员", NULL, staff_perms, false},
     {"identity_officer", "身份信息查阅员", NULL, identity_officer_perms, true},
+    {"petition_officer", "信访干部", NULL, petition_officer_perms, true},
+    {"unit_handler", "承办单位经办人", NULL, unit_handler_perms, false},
+    {"petition_leader", "信访工作负责人", NULL, petition_leader_perms, false},
+    {"mediator", "人民调解员", NULL, mediator_perms, true},
+    {"mediation_manager", "人民调解管理员", NULL, mediation_manager_perms, true},
+    {"dispute_reporter", "矛盾纠纷信息员", NULL, dispute_reporter_perms, false},
     {NULL, NULL, NULL, NULL, false},
 };

@@ -165,18 +165,19 @@ enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash
     return db_exec(r->db, "DELETE FROM session WHERE user_id = $1", DB_ARGS(DB_I(user_id)), NULL);
 }
 
-/* A fixed window of a minute per address, counted in the database so that every server
- * on it counts together (table rate_counter; the jobs remove passed windows). The key is a
- * keyed hash of the address: the table never holds an address. */
-/* One more hit for subject (kept only as a keyed hash) in the current minute, counted in
- * the database so that every server on it counts together; false past limit. */
-static bool rate_allow(struct req *r, const char *kind, const char *subject, int limit)
+/* Fixed windows counted in the database, so that every server on it counts together (table
+ * rate_counter; the jobs remove passed windows). The key is a keyed hash of the subject
+ * (an address, a token): the table never holds an address. */
+bool auth_rate_hit(struct req *r, const char *kind, const char *subject, int limit, int window_s,
+                   int *retry_after)
 {
-    if (limit <= 0)
+    if (retry_after)
+        *retry_after = 0;
+    if (limit <= 0 || window_s <= 0)
         return true;
     char key[65];
     crypto_blind_index(kind, subject, key);
-    int64_t window = clock_now() / 60 * 60;
+    int64_t now = clock_now(), window = now / window_s * window_s;
     struct db_rows rows;
     enum err e =
         db_query_one(r->db, &r->arena,
@@ -188,7 +189,16 @@ static bool rate_allow(struct req *r, const char *kind, const char *subject, int
      * so an error here does not refuse it */
     if (e)
         return true;
-    return db_int(&rows, 0, 0) <= limit;
+    if (db_int(&rows, 0, 0) <= limit)
+        return true;
+    if (retry_after)
+        *retry_after = (int)(window + window_s - now);
+    return false;
+}
+
+static bool rate_allow(struct req *r, const char *kind, const char *subject, int limit)
+{
+    return auth_rate_hit(r, kind, subject, limit, 60, NULL);
 }
 
 bool auth_rate_allow(struct req *r)

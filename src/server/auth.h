@@ -30,6 +30,12 @@ bool auth_rate_allow(struct req *r);
  * cannot take the server from everyone else. */
 bool auth_token_rate_allow(struct req *r);
 
+/* One more hit for subject under kind (its own counter) in the current fixed window of
+ * window_s seconds; false when that makes more than limit, with *retry_after (may be NULL)
+ * the seconds until the window ends. limit 0 means no limit. */
+bool auth_rate_hit(struct req *r, const char *kind, const char *subject, int limit, int window_s,
+                   int *retry_after);
+
 /* The login's bookkeeping, shared by the password step and the second factor. */
 /* The SHA-256 of the sid cookie presented (it ends when a login completes), or NULL. */
 const char *auth_presented_session(struct req *r);

@@ -21,10 +21,11 @@ struct login {
     int64_t user_id;
     bool password_ok;
     bool admin;
-    bool second;          /* the password was right and a second factor is owed */
-    bool enrolled;        /* ... from an authenticator already set up */
-    const char *old_hash; /* the session cookie presented, if any */
-    enum err outcome;     /* what the client is told */
+    bool second;              /* the password was right and a second factor is owed */
+    bool enrolled;            /* ... from an authenticator already set up */
+    const char *old_hash;     /* the session cookie presented, if any */
+    const char *display_name; /* the account's, for the answer */
+    enum err outcome;         /* what the client is told */
     char csrf[65];
     char challenge[65];
 };
@@ -66,15 +67,25 @@ static enum err login_record(struct db_conn *c, void *ctx)
         return audit_event(r, "login.failure", l->user_id ? "user" : NULL, l->user_id ? uid : NULL,
                            "failure", detail);
     }
+    /* The answer is made before the commit: a login answered 503 leaves no session or
+     * challenge behind. */
     if (l->second) {
         /* the failures are not cleared yet: wrong codes keep counting toward the lock */
         e = twofactor_challenge_create(c, l->user_id, r->ip, r->now, l->challenge);
         if (!e)
             e = audit_event(r, "login.challenge", "user", uid, "success",
                             l->enrolled ? "{\"enrolled\":true}" : "{\"enrolled\":false}");
-        return e;
+        if (!e)
+            e = reply_json_take(r, 200,
+                                json_pack("{s:b, s:b, s:s, s:i}", "second_factor_required", 1,
+                                          "enrolled", l->enrolled, "challenge", l->challenge,
+                                          "expires_in", TWOFACTOR_CHALLENGE_SECONDS));
+    } else {
+        e = auth_login_complete(r, l->admin, l->old_hash, NULL, l->csrf);
+        if (!e)
+            e = auth_login_reply(r, l->display_name, l->csrf, NULL);
     }
-    return auth_login_complete(r, l->admin, l->old_hash, NULL, l->csrf);
+    return !e && req_alloc_failed(r) ? ERR_NOMEM : e;
 }
 
 static json_t *user_json(struct req *r)
@@ -140,8 +151,10 @@ enum err auth_login(struct req *r)
             DB_ARGS(DB_T(uname)), &user);
     if (e)
         return e;
-    if (user.nrows)
+    if (user.nrows) {
         l.user_id = db_int(&user, 0, 0);
+        l.display_name = db_str(&user, 0, 3);
+    }
     if (lock.nrows && !db_is_null(&lock, 0, 0) && db_int(&lock, 0, 0) > r->now) {
         l.outcome = ERR_ACCOUNT_LOCKED;
     } else if (!user.nrows) {
@@ -176,14 +189,9 @@ enum err auth_login(struct req *r)
         return req_fail(r, l.outcome, l.password_ok ? "account_locked_by_admin" : "login_locked");
     if (l.outcome)
         return l.outcome;
-    if (l.second)
-        return reply_json_take(r, 200,
-                               json_pack("{s:b, s:b, s:s, s:i}", "second_factor_required", 1,
-                                         "enrolled", l.enrolled, "challenge", l.challenge,
-                                         "expires_in", TWOFACTOR_CHALLENGE_SECONDS));
     r->user.id = l.user_id;
     r->user.username = uname;
-    return auth_login_reply(r, db_str(&user, 0, 3), l.csrf, NULL);
+    return ERR_OK; /* answered by login_record */
 }
 
 enum err auth_login_reply(struct req *r, const char *display_name, const char *csrf, json_t *extra)

@@ -9,7 +9,9 @@
 #include "core/clock.h"
 #include "core/encode.h"
 #include "core/jsonin.h"
+#include "core/oom.h"
 #include "core/regioncode.h"
+#include "db/writer.h"
 #include "server/access.h"
 #include "server/audit.h"
 #include "server/auth.h"
@@ -163,21 +165,57 @@ static void audit_refusal(struct req *r, enum err e)
         log_error(r, "the audit record of a refused request could not be written");
 }
 
-/* Runs the handler inside the route's transaction, writes the audit record, commits. */
+/* A fresh start for a write that is run again (a busy database, a batch redone). */
+static void attempt_reset(struct req *r)
+{
+    r->nerrors = 0;
+    r->message = NULL;
+    r->headers = NULL;
+    r->status = 0;
+    r->rollback_only = false;
+    sbuf_reset(&r->out);
+}
+
+/* One write of a group commit batch (db/writer.h), on the writer's thread and connection:
+ * the handler and its audit record inside the write's savepoint. */
+static enum err grouped_write(struct db_conn *c, void *ctx, bool *rollback)
+{
+    struct req *r = ctx;
+    struct db_conn *own = r->db;
+    attempt_reset(r);
+    oom_reset();
+    r->db = c;
+    enum err e = r->route->handler(r);
+    if (!e && !r->rollback_only && !(r->route->flags & ROUTE_SELF_TX)) {
+        enum err ae = audit_request(r, "success");
+        if (ae) {
+            log_error(r, "audit record could not be written; the write was rolled back");
+            e = ae == ERR_DB_BUSY ? ERR_DB_BUSY : ERR_INTERNAL;
+        }
+    }
+    if (!e && req_alloc_failed(r))
+        e = ERR_NOMEM;
+    *rollback = r->rollback_only;
+    r->db = own;
+    return e;
+}
+
+/* Runs the handler inside the route's transaction, writes the audit record, commits. A
+ * request during which an allocation failed is answered 503 and rolled back: where the code
+ * went on without it, a header, a list item or a field may be missing. With group commit
+ * a write runs in the writer's batch and is answered once the batch has committed. */
 static enum err run_handler(struct req *r)
 {
     const struct route *rt = r->route;
     bool write = rt->flags & ROUTE_WRITE;
     enum err e = ERR_OK;
+    if (write && r->srv->writer && !(rt->flags & ROUTE_SELF_TX))
+        return writer_run(r->srv->writer, grouped_write, r);
     for (int attempt = 0; attempt < 4; attempt++) {
         if (attempt) {
             struct timespec ts = {0, (long)attempt * 25 * 1000000L};
             nanosleep(&ts, NULL);
-            r->nerrors = 0;
-            r->message = NULL;
-            r->headers = NULL;
-            r->status = 0;
-            sbuf_reset(&r->out);
+            attempt_reset(r);
         }
         if (write) {
             e = db_begin(r->db, DB_TX_WRITE);
@@ -188,7 +226,7 @@ static enum err run_handler(struct req *r)
         }
         e = rt->handler(r);
         if (!write)
-            return e;
+            return e ? e : req_alloc_failed(r) ? ERR_NOMEM : ERR_OK;
         if (e == ERR_DB_BUSY) {
             db_rollback(r->db);
             continue;
@@ -204,6 +242,10 @@ static enum err run_handler(struct req *r)
                 log_error(r, "audit record could not be written; the write was rolled back");
                 return ae == ERR_DB_BUSY ? ERR_DB_BUSY : ERR_INTERNAL;
             }
+        }
+        if (req_alloc_failed(r)) {
+            db_rollback(r->db);
+            return ERR_NOMEM;
         }
         enum err ce = db_commit(r->db);
         if (ce == ERR_DB_BUSY)
@@ -233,6 +275,7 @@ void dispatch(struct req *r)
         e = router_match(srv->routes, r->method, r->path, srv->cfg->test_mode, &r->arena, mp);
     }
     struct route_match m = *mp;
+    oom_reset();
     if (e == ERR_METHOD_NOT_ALLOWED) {
         reply_header(r, "Allow", arena_strdup(&r->arena, m.allow));
         goto out;
@@ -314,9 +357,13 @@ void dispatch(struct req *r)
     if (!e && r->nerrors)
         e = ERR_INVALID;
 out:
+    if (e && e != ERR_TOO_LARGE && req_alloc_failed(r))
+        e = ERR_NOMEM; /* a refusal made on what a failed allocation left out */
     if (e) {
-        if (err_http(e) >= 500)
+        if (err_http(e) >= 500) {
             log_error(r, err_code(e));
+            r->headers = NULL; /* a cookie or Location of the answer that was not given */
+        }
         if (r->user.id && r->route)
             audit_refusal(r, e);
         reply_error(r, e);

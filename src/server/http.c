@@ -20,6 +20,8 @@
 
 #include "core/clock.h"
 #include "core/encode.h"
+#include "core/failalloc.h"
+#include "db/writer.h"
 #include "server/dispatch.h"
 #include "server/jobs.h"
 #include "server/log.h"
@@ -257,7 +259,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->body_too_large)
         return MHD_YES; /* the 413 is already queued */
+#ifdef SHEGONG_FAILALLOC
+    /* tests/alloc: the N-th allocation of the dispatch fails; the answer says if one did */
+    const char *fail = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Fail-Alloc");
+    int64_t nth;
+    if (fail && parse_int64(fail, &nth) && nth > 0)
+        failalloc_arm((long)nth);
     dispatch(r);
+    reply_header(r, "X-Fail-Alloc-Hit", failalloc_disarm() ? "1" : "0");
+#else
+    dispatch(r);
+#endif
     return queue(r);
 }
 
@@ -319,6 +331,10 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (cfg->group_commit && writer_start(db, &srv.writer) != ERR_OK) {
+        fprintf(stderr, "shegong: cannot start the database writer\n");
+        return ERR_INTERNAL;
+    }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads =
         cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2);
@@ -332,13 +348,15 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_END);
     if (!d) {
+        int why = errno;
+        writer_stop(srv.writer);
         fprintf(stderr, "shegong: cannot listen on %s:%d: %s\n", cfg->bind, cfg->port,
-                strerror(errno));
+                strerror(why));
         return ERR_IO;
     }
     struct jobs *jobs = jobs_start(&srv);
-    fprintf(stderr, "shegong: serving on http://%s:%d (%u threads, database %s)\n", cfg->bind,
-            cfg->port, threads, db_backend(db));
+    fprintf(stderr, "shegong: serving on http://%s:%d (%u threads, database %s%s)\n", cfg->bind,
+            cfg->port, threads, db_backend(db), srv.writer ? ", group commit" : "");
     fflush(stderr);
 
     int sig = 0;
@@ -369,6 +387,7 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     int left = atomic_load(&srv.inflight);
     jobs_stop(jobs);
     MHD_stop_daemon(d);
+    writer_stop(srv.writer); /* after every request thread: what was queued is committed */
     char msg[96];
     if (left)
         snprintf(msg, sizeof(msg), "stopped; %d request(s) were cut off at the deadline", left);

@@ -15,7 +15,9 @@
 
 #define JOBS_PERIOD    60 /* seconds between runs when no job asks to run sooner */
 #define JOBS_LOCK_NAME "shegong.jobs"
-#define RATE_KEEP      120 /* seconds a rate-limit window is kept after it began */
+/* seconds a rate-limit window is kept after it began: the longest window (the portal's
+ * hour) and two minutes */
+#define RATE_KEEP 3720
 
 static const struct job_def *registered[JOBS_MAX + 1];
 static size_t nregistered;

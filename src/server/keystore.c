@@ -210,8 +210,9 @@ static enum err reseal_batch(struct db_conn *c, const struct sealed_column *col,
         if (!e)
             e = crypto_seal_with(new_key, &a, plain, &sealed);
         if (!e && col->index) {
-            crypto_blind_index_with(new_key, col->kind, plain, idx);
-            e = db_exec(c, upd, DB_ARGS(DB_I(key), DB_T(sealed), DB_T(idx)), NULL);
+            e = crypto_blind_index_with(new_key, col->kind, plain, idx) ? ERR_OK : ERR_NOMEM;
+            if (!e)
+                e = db_exec(c, upd, DB_ARGS(DB_I(key), DB_T(sealed), DB_T(idx)), NULL);
         } else if (!e) {
             e = db_exec(c, upd, DB_ARGS(DB_I(key), DB_T(sealed)), NULL);
         }

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/encode.h"
+#include "core/oom.h"
 #include "core/utf8.h"
 #include "server/msg.h"
 
@@ -51,8 +52,12 @@ void reply_header(struct req *r, const char *name, const char *value)
 
 void reply_error(struct req *r, enum err e)
 {
-    /* rate limits count per minute: the next window opens at the next full minute */
-    if (e == ERR_RATE_LIMITED)
+    /* rate limits count per minute unless the handler said when its window ends: the
+     * next window opens at the next full minute */
+    bool retry_given = false;
+    for (const struct header *h = r->headers; h; h = h->next)
+        retry_given = retry_given || strcasecmp(h->name, "Retry-After") == 0;
+    if (e == ERR_RATE_LIMITED && !retry_given)
         reply_header(r, "Retry-After", arena_printf(&r->arena, "%d", 60 - (int)(r->now % 60)));
     json_t *details = json_array();
     for (size_t i = 0; i < r->nerrors; i++) {
@@ -137,6 +142,11 @@ enum err req_fail(struct req *r, enum err e, const char *text_code)
 {
     r->message = msg_text(text_code);
     return e;
+}
+
+bool req_alloc_failed(const struct req *r)
+{
+    return r->arena.failed || oom_noted();
 }
 
 static json_t *body_get(struct req *r, const char *key, const char *label, enum body_req need)

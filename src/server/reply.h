@@ -24,6 +24,10 @@ void reply_error(struct req *r, enum err e);
 enum err req_field_error(struct req *r, const char *field, const char *label, const char *code);
 /* Sets the top-level message by text code (msg_text) and returns e. */
 enum err req_fail(struct req *r, enum err e, const char *text_code);
+/* Whether an allocation failed during the request (the arena's sticky flag, or one noted
+ * in a library, core/oom.h): its answer may lack a part, so it is not sent and its writes
+ * are not kept. */
+bool req_alloc_failed(const struct req *r);
 
 /* Body readers. Each records a field error and returns NULL/false when the value is
  * missing (and required) or has the wrong type or length. maxlen counts characters. */

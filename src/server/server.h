@@ -32,7 +32,12 @@ struct config {
     unsigned node_id;          /* 0..1023, part of every generated id */
     int login_rate_per_min;    /* login attempts per client address per minute */
     int token_rate_per_min;    /* requests per API token per minute (0: no limit) */
+    int portal_submit_rate;    /* portal submissions per client address an hour (0: none) */
+    int portal_lookup_rate;    /* portal look-ups and requests per address an hour (0: none) */
+    const char *public_url;    /* SHEGONG_PUBLIC_URL: the portal's address for citizens (QR
+                                  codes on receipts); NULL: the request's Host */
     enum db_sync sync;
+    bool group_commit; /* SQLite: writes go through one writer that commits in batches */
     int shutdown_grace_s;
     bool quiet;            /* no access log */
     const char *key_file;  /* SHEGONG_KEY_FILE; NULL: <data_dir>/shegong.key */
@@ -53,6 +58,7 @@ struct server {
     atomic_int inflight;
     atomic_bool stopping;
     _Atomic int64_t last_start_us; /* monotonic time the newest request started */
+    struct writer *writer;         /* group commit (db/writer.h); NULL: one commit per write */
 };
 
 /* Serves until a signal; returns ERR_OK after a clean shutdown. */

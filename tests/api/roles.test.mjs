@@ -196,11 +196,15 @@ test('the built-in roles are listed with their permissions', async () => {
   // whose four roles come on top of the product's own
   const fixture = ['specimen_clerk', 'specimen_officer', 'specimen_reader', 'specimen_supervisor'];
   assert.deepEqual(Object.keys(byName).filter((n) => !fixture.includes(n)),
-    ['auditor', 'identity_officer', 'secadmin', 'staff', 'sysadmin']);
+    ['auditor', 'dispute_reporter', 'identity_officer', 'mediation_manager', 'mediator', 'petition_leader',
+      'petition_officer', 'secadmin', 'staff', 'sysadmin', 'unit_handler']);
   for (const n of Object.keys(byName).filter((n) => fixture.includes(n)))
     assert.equal(byName[n].admin_kind, null, `${n} is a business role`);
   assert.deepEqual(byName.identity_officer.permissions, [...byName.staff.permissions, 'person.identity'].sort());
   for (const name of ['sysadmin', 'secadmin', 'auditor', 'identity_officer']) assert.equal(byName[name].requires_2fa, true, name);
+  // whoever may see personal data in clear logs in with a second factor
+  for (const role of r.body.items.filter((i) => !fixture.includes(i.name)))
+    if (role.permissions.some((p) => p.endsWith('.identity'))) assert.equal(role.requires_2fa, true, role.name);
   assert.equal(byName.staff.requires_2fa, false);
   assert.deepEqual(byName.sysadmin.permissions, ['calendar.manage', 'dictionary.manage', 'user.manage', 'user.read']);
   assert.deepEqual(byName.secadmin.permissions, ['role.manage', 'role.read', 'user.read']);

@@ -8,11 +8,22 @@ import Layout from './layout/AppLayout.vue'
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
   { path: '/portal', name: 'portal', component: () => import('./views/portal/PortalHome.vue'), meta: { public: true, title: 'portal.title' } },
+  { path: '/portal/petition/new', name: 'portal-petition-new', component: () => import('./views/portal/PortalPetitionNew.vue'), meta: { public: true, title: 'portal.petition.newTitle' } },
+  { path: '/portal/petition/track', name: 'portal-petition-track', component: () => import('./views/portal/PortalPetitionTrack.vue'), meta: { public: true, title: 'portal.petition.trackTitle' } },
   {
     path: '/',
     component: Layout,
     children: [
       { path: '', name: 'dashboard', component: () => import('./views/DashboardPage.vue'), meta: { title: 'nav.dashboard' } },
+      // 信访: hand-written desk, registration, detail and hot spots; a petition's generic page
+      // leads to its own (to-do and notice links name /e/petition/ID)
+      { path: 'petition', name: 'petition-desk', component: () => import('./views/petition/PetitionDesk.vue'), meta: { title: 'petition.nav.desk', perm: 'petition.read' } },
+      { path: 'petition/new', name: 'petition-new', component: () => import('./views/petition/PetitionNew.vue'), meta: { title: 'petition.nav.new', perm: 'petition.register' } },
+      { path: 'petition/dashboard', name: 'petition-dashboard', component: () => import('./views/petition/PetitionDashboard.vue'), meta: { title: 'petition.nav.dashboard', perm: 'petition.read' } },
+      { path: 'petition/figures/items', name: 'petition-figure-items', component: () => import('./views/petition/PetitionFigureItems.vue'), meta: { title: 'petition.items.title', perm: 'petition.read' } },
+      { path: 'petition/:id(\\d+)', name: 'petition-detail', component: () => import('./views/petition/PetitionDetail.vue'), meta: { title: 'petition.nav.detail', perm: 'petition.read' } },
+      { path: 'e/petition/:id', redirect: (to) => ({ name: 'petition-detail', params: { id: to.params.id } }) },
+      { path: 'mediation', name: 'mediation-board', component: () => import('./views/mediation/DisputeBoard.vue'), meta: { title: 'mediation.nav.board', perm: 'mediation.read' } },
       { path: 'e/:entity', name: 'entity-list', component: () => import('./views/entity/EntityList.vue'), meta: { title: 'nav.entity' } },
       { path: 'e/:entity/:id', name: 'entity-detail', component: () => import('./views/entity/EntityDetail.vue'), meta: { title: 'nav.detail' } },
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersPage.vue'), meta: { title: 'nav.users', perm: 'user.read' } },

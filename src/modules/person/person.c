@@ -10,6 +10,7 @@
 #include "core/calendar.h"
 #include "core/crypto.h"
 #include "core/validate.h"
+#include "modules/petition/petition.h"
 #include "server/access.h"
 #include "server/msg.h"
 #include "server/reply.h"
@@ -100,4 +101,6 @@ static enum err person_before_save(struct req *r, const struct entity *e, struct
 const struct entity_hooks person_hooks = {
     .validate = person_validate,
     .before_save = person_before_save,
+    .read_filter = petition_person_read_filter, /* petitioners hidden from the unit they
+                                                   petitioned against (docs/petition.md) */
 };

@@ -82,12 +82,13 @@ function freePort() {
 }
 
 /** Runs the shegong CLI against dir's database; returns {status, stdout, stderr}.
- * env is added to the environment; a command still running after 20 s is killed. */
+ * env is added to the environment; a command still running after 60 s is killed (`demo`
+ * registers and moves several hundred petitions through the engine). */
 export function cli(dir, args, input, env = {}) {
   const r = spawnSync(BIN, args, {
     input: input ?? '',
     encoding: 'utf8',
-    timeout: SANITIZED ? 60000 : 20000,
+    timeout: SANITIZED ? 180000 : 60000,
     env: { ...process.env, ...dbEnv(dir), ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };

@@ -18,12 +18,25 @@ const MODULE_AREA = {
   system: 'system',
 }
 
-export function areaOf(module) {
-  return MODULE_AREA[module] || 'other'
+// entity name -> area, where the entity's module alone would put it elsewhere (petitions are
+// of the module 服务群众 with suggestions and volunteers, but have an area of their own)
+const ENTITY_AREA = {
+  petition: 'petition',
 }
 
-// Hand-written pages by area: [route name, i18n title, permission or null (any signed-in user)].
+export function areaOf(module, entity) {
+  return ENTITY_AREA[entity] || MODULE_AREA[module] || 'other'
+}
+
+// Hand-written pages by area: [route name, i18n title, permission (or a list: any of them) or
+// null (any signed-in user)].
 const PAGES = {
+  petition: [
+    ['petition-desk', 'petition.nav.desk', 'petition.read'],
+    ['petition-new', 'petition.nav.new', 'petition.register'],
+    ['petition-dashboard', 'petition.nav.dashboard', 'petition.read'],
+    ['mediation-board', 'mediation.nav.board', 'mediation.read'],
+  ],
   system: [
     ['users', 'nav.users', 'user.read'],
     ['roles', 'nav.roles', 'role.read'],
@@ -33,6 +46,8 @@ const PAGES = {
   ],
 }
 
+const PAGES_FIRST = new Set(['petition'])
+
 /**
  * The menu: [{area, items:[{key, to, label, labelKey}]}] for the areas with something to show.
  * `entities` is meta's list (only readable ones come from the server); `can` checks a permission.
@@ -41,13 +56,17 @@ export function buildMenu(entities, can) {
   const byArea = Object.fromEntries(AREAS.map((a) => [a, []]))
   for (const e of entities) {
     if (e.can && e.can.read === false) continue
-    byArea[areaOf(e.module)].push({ key: 'e:' + e.name, to: '/e/' + e.name, label: e.label })
+    byArea[areaOf(e.module, e.name)].push({ key: 'e:' + e.name, to: '/e/' + e.name, label: e.label })
   }
-  for (const [area, pages] of Object.entries(PAGES)) {
-    for (const [name, labelKey, perm] of pages) {
-      if (perm ? can(perm) : hasAdminReason(can, name)) byArea[area].push({ key: name, to: { name }, labelKey })
+  const pages = Object.fromEntries(AREAS.map((a) => [a, []]))
+  for (const [area, list] of Object.entries(PAGES)) {
+    for (const [name, labelKey, perm] of list) {
+      const allowed = Array.isArray(perm) ? perm.some((p) => can(p)) : perm ? can(perm) : hasAdminReason(can, name)
+      if (allowed) pages[area].push({ key: name, to: { name }, labelKey })
     }
   }
+  // a working area leads with its desk; administration lists its tables first
+  for (const a of AREAS) byArea[a] = PAGES_FIRST.has(a) ? [...pages[a], ...byArea[a]] : [...byArea[a], ...pages[a]]
   return AREAS.filter((a) => byArea[a].length).map((area) => ({ area, items: byArea[area] }))
 }
 
