@@ -56,7 +56,9 @@ export function watch(page) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const why = r.failure()?.errorText || '';
-    if (why === 'net::ERR_ABORTED' && r.resourceType() === 'document') return; // a navigation superseded
+    // an aborted request is one the page gave up (a navigation superseded it, or a view
+    // left before its data came); an error answer is caught below, as a response
+    if (why === 'net::ERR_ABORTED') return;
     problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
   });
   page.on('response', (r) => {
