@@ -1,58 +1,10 @@
 /* MinHash over code-point shingles of normalised text (Broder 1997), with one-bit
  * signatures (Li and König, b-bit minwise hashing, 2010) and LSH band keys. */
 #include "core/minhash.h"
+#include "core/utf8.h"
 
 /* Minimum hashes kept per text: one per signature bit, then MINHASH_ROWS per band. */
 #define NMIN (64 + MINHASH_BANDS * MINHASH_ROWS)
-
-/* Decodes one well-formed UTF-8 sequence at s[0..n); returns its length, or 0 when s[0]
- * does not start one (overlong, surrogate, past U+10FFFF, truncated, stray byte). */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len;
-    uint32_t c, min;
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        c = b & 0x1F;
-        min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        c = b & 0x0F;
-        min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        c = b & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
-static bool is_han(uint32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF)       /* CJK Unified Ideographs */
-           || (c >= 0x3400 && c <= 0x4DBF)    /* Extension A */
-           || (c >= 0xF900 && c <= 0xFAFF)    /* Compatibility Ideographs */
-           || c == 0x3007                     /* 〇 */
-           || (c >= 0x20000 && c <= 0x2FA1F)  /* Extensions B-F, I, Compatibility Supplement */
-           || (c >= 0x30000 && c <= 0x323AF); /* Extensions G, H */
-}
 
 /* The code point a character counts as, or 0 when it is dropped: full-width ASCII folded
  * to half-width, Latin (ASCII, Latin-1, Latin Extended-A) to lower case. */
@@ -66,7 +18,7 @@ static uint32_t normalise(uint32_t c)
         return c + 32;
     if (c < 0xC0)
         return 0; /* ASCII and Latin-1 punctuation, controls, spaces, signs */
-    if (is_han(c))
+    if (utf8_is_han(c))
         return c;
     if (c <= 0x24F) { /* Latin-1 and Latin Extended-A/B letters, not × and ÷ */
         if (c == 0xD7 || c == 0xF7)
@@ -140,7 +92,7 @@ void minhash_text_k(const char *text, size_t n, unsigned k, struct minhash *out)
     size_t i = 0;
     while (i < n) {
         uint32_t c = 0;
-        size_t len = decode(s + i, n - i, &c);
+        size_t len = utf8_decode(s + i, n - i, &c);
         if (len == 0) { /* not UTF-8: dropped, one byte at a time */
             i++;
             continue;

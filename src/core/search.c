@@ -1,6 +1,7 @@
 /* Full-text tokenizer (Han bigrams plus unigrams, folded Latin words) and the builder that
  * turns a user's search text into a quoted FTS5 MATCH expression of the same tokens. */
 #include "core/search.h"
+#include "core/utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,55 +20,6 @@ struct tok_state {
     size_t hlen, hstart, hend;
     size_t hcount; /* characters in the open Han run */
 };
-
-/* Decodes one well-formed UTF-8 sequence at s[0..n); returns its length, or 0 when s[0]
- * does not start one (overlong, surrogate, past U+10FFFF, truncated, stray byte). */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    size_t len;
-    uint32_t c, min;
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        c = b & 0x1F;
-        min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        c = b & 0x0F;
-        min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        c = b & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
-static bool is_han(uint32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF)       /* CJK Unified Ideographs */
-           || (c >= 0x3400 && c <= 0x4DBF)    /* Extension A */
-           || (c >= 0xF900 && c <= 0xFAFF)    /* Compatibility Ideographs */
-           || c == 0x3007                     /* 〇, written in dates and numbers */
-           || (c >= 0x20000 && c <= 0x2FA1F)  /* Extensions B-F, I, Compatibility Supplement */
-           || (c >= 0x30000 && c <= 0x323AF); /* Extensions G, H */
-}
 
 /* Full-width ASCII to half-width, the ideographic space to a space. */
 static uint32_t fold_width(uint32_t c)
@@ -179,13 +131,13 @@ int search_tokenize(const char *text, size_t n, enum search_mode mode, search_to
     int rc = 0;
     while (i < n) {
         uint32_t c = 0;
-        size_t len = decode(s + i, n - i, &c);
+        size_t len = utf8_decode(s + i, n - i, &c);
         if (len == 0) { /* not UTF-8: a separator one byte wide */
             len = 1;
             c = ' ';
         }
         c = fold_width(c);
-        if (is_han(c)) {
+        if (utf8_is_han(c)) {
             rc = flush_word(&t);
             if (!rc)
                 rc = add_han(&t, s + i, len, i, i + len);

@@ -52,3 +52,50 @@ size_t utf8_len(const char *s)
             n++;
     return n;
 }
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        c = b & 0x1F;
+        min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        c = b & 0x0F;
+        min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        c = b & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+bool utf8_is_han(uint32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF)       /* CJK Unified Ideographs */
+           || (c >= 0x3400 && c <= 0x4DBF)    /* Extension A */
+           || (c >= 0xF900 && c <= 0xFAFF)    /* Compatibility Ideographs */
+           || c == 0x3007                     /* 〇, written in dates and numbers */
+           || (c >= 0x20000 && c <= 0x2FA1F)  /* Extensions B-F, I, Compatibility Supplement */
+           || (c >= 0x30000 && c <= 0x323AF); /* Extensions G, H */
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/encode.h"
+#include "core/jsonin.h"
 #include "engine/deadline.h"
 #include "engine/workflow.h"
 #include "modules/petition/petition.h"
@@ -174,7 +175,7 @@ static enum err timeline_json(struct req *r, int64_t id, json_t **out)
         if (!action || !is_public_step(action))
             continue;
         const char *fields = db_str(&rows, i, 2);
-        json_t *f = fields ? json_loads(fields, 0, NULL) : NULL;
+        json_t *f = fields ? jsonin_loads(fields) : NULL;
         const char *note = step_note(r, action, f);
         json_decref(f);
         const char *label = arena_printf(&r->arena, "portal_step_%s", action);

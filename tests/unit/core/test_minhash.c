@@ -250,7 +250,7 @@ static uint64_t simhash3(const char *text)
     int64_t v[64] = {0};
     while (i < n) {
         uint32_t c = 0;
-        size_t len = decode(s + i, n - i, &c);
+        size_t len = utf8_decode(s + i, n - i, &c);
         i += len ? len : 1;
         c = len ? normalise(c) : 0;
         if (!c)
