@@ -70,21 +70,6 @@ enum err mediation_level_of(struct db_conn *c, struct arena *a, const char *regi
 enum err mediation_stop_reminder(struct db_conn *c, struct arena *a, int64_t id,
                                  const char *region_code, int64_t now, const char **why);
 
-/* What became of a dispute, for the module that referred it (a petition shows the result
- * of the mediation it referred). Strings live in a; absent values are NULL. */
-struct mediation_result {
-    const char *state;       /* workflow state: registered … closed */
-    const char *outcome;     /* agreed, failed, declined or NULL while open */
-    const char *where_to_go; /* failed: arbitration, administrative, court, petition, other */
-    const char *agreement;   /* agreed: the agreement's content */
-    const char *performance; /* performed, not_performed or NULL */
-    const char *source;      /* walk_in, grid_patrol, petition, work_order, other */
-    const char *source_ref;  /* the referring item's id as text */
-};
-/* Reads dispute id's result (ERR_NOT_FOUND when there is no such dispute). */
-enum err mediation_dispute_result(struct db_conn *c, struct arena *a, int64_t id,
-                                  struct mediation_result *out);
-
 /* ---- Figures (mediation_figures.c) --------------------------------------------------- */
 
 /* GET /api/v1/mediation/figures?region=&from=&to= (mediation.figures). */

@@ -467,26 +467,6 @@ const struct entity_hooks dispute_hooks = {
     .on_transition = dispute_on_transition,
 };
 
-enum err mediation_dispute_result(struct db_conn *c, struct arena *a, int64_t id,
-                                  struct mediation_result *out)
-{
-    struct db_rows rows;
-    enum err err = db_query_one(c, a,
-                                "SELECT state, outcome, where_to_go, agreement_content, "
-                                "performance, source, source_ref FROM dispute WHERE id = $1",
-                                DB_ARGS(DB_I(id)), &rows);
-    if (err)
-        return err;
-    out->state = db_str(&rows, 0, 0);
-    out->outcome = db_str(&rows, 0, 1);
-    out->where_to_go = db_str(&rows, 0, 2);
-    out->agreement = db_str(&rows, 0, 3);
-    out->performance = db_str(&rows, 0, 4);
-    out->source = db_str(&rows, 0, 5);
-    out->source_ref = db_str(&rows, 0, 6);
-    return ERR_OK;
-}
-
 /* ---- 调解记录 ---------------------------------------------------------------------------- */
 
 static enum err session_validate(struct req *r, const struct entity *e, struct engine_row *row)
