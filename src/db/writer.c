@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* pthread_setname_np */
 /* Group commit: the writer thread and its queue (writer.h). */
 #include "db/writer.h"
 
@@ -7,11 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+/* A write in the queue, allocated by writer_submit and freed once on_done was called. */
 struct job {
     writer_fn fn;
     void *ctx;
     enum err result;
-    bool done;
+    writer_done_fn on_done;
     struct job *next;
 };
 
@@ -19,7 +21,7 @@ struct writer {
     struct db *db;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    pthread_cond_t work;
     struct job *head, *tail;
     bool stopping;
     struct writer_stats stats; /* under mu */
@@ -49,6 +51,26 @@ static void requeue(struct writer *w, struct job **jobs, size_t n)
     if (!w->head)
         w->tail = jobs[n - 1];
     w->head = jobs[0];
+}
+
+/* Moves finished jobs[0..n) to *notify (linked through next), for finish_notify. */
+static void finish_locked(struct job **jobs, size_t n, struct job **notify)
+{
+    for (size_t i = 0; i < n; i++) {
+        jobs[i]->next = *notify;
+        *notify = jobs[i];
+    }
+}
+
+/* Tells the submitters their results, outside the lock (a callback may take other locks). */
+static void finish_notify(struct job *notify)
+{
+    while (notify) {
+        struct job *j = notify;
+        notify = j->next;
+        j->on_done(j->ctx, j->result);
+        free(j);
+    }
 }
 
 static enum err savepoint(struct db_conn *c, const char *sql)
@@ -91,6 +113,7 @@ static size_t run_batch(struct writer *w, struct db_conn *c, struct job **jobs, 
 {
     enum err e = ERR_OK;
     size_t ran = 0;
+    uint64_t run_us = 0, commit_us = 0;
     for (int attempt = 0; attempt < 6; attempt++) {
         if (attempt)
             pause_ms(attempt * 20);
@@ -112,16 +135,21 @@ static size_t run_batch(struct writer *w, struct db_conn *c, struct job **jobs, 
             memmove(jobs + ran - 1, jobs + ran, (n - ran) * sizeof(*jobs));
             n--;
             bad->result = bad->result ? bad->result : ERR_INTERNAL;
+            struct job *notify = NULL;
             pthread_mutex_lock(&w->mu);
-            bad->done = true;
-            pthread_cond_broadcast(&w->done);
+            finish_locked(&bad, 1, &notify);
             pthread_mutex_unlock(&w->mu);
+            finish_notify(notify);
             attempt--; /* not the database's fault */
             if (!n)
                 return 0;
             continue;
         }
+        int64_t t1 = now_us();
         e = db_commit(c);
+        int64_t t2 = now_us();
+        run_us += (uint64_t)(t1 - t0);
+        commit_us += (uint64_t)(t2 - t1);
         if (e == ERR_DB_BUSY) {
             db_rollback(c);
             continue;
@@ -138,29 +166,36 @@ static size_t run_batch(struct writer *w, struct db_conn *c, struct job **jobs, 
                                                 : e;
     }
     count_batch(w, ran, e == ERR_OK);
+    w->stats.run_us += run_us;
+    w->stats.commit_us += commit_us;
     requeue(w, jobs + ran, n - ran);
-    for (size_t i = 0; i < ran; i++)
-        jobs[i]->done = true;
-    pthread_cond_broadcast(&w->done);
+    struct job *notify = NULL;
+    finish_locked(jobs, ran, &notify);
     pthread_mutex_unlock(&w->mu);
+    finish_notify(notify);
     return ran;
 }
 
 static void fail_queued(struct writer *w, enum err e)
 {
+    struct job *notify = NULL;
     pthread_mutex_lock(&w->mu);
-    for (struct job *j = w->head; j; j = j->next) {
-        j->result = e;
-        j->done = true;
-    }
+    struct job *j = w->head;
     w->head = w->tail = NULL;
-    pthread_cond_broadcast(&w->done);
+    while (j) {
+        struct job *next = j->next;
+        j->result = e;
+        finish_locked(&j, 1, &notify);
+        j = next;
+    }
     pthread_mutex_unlock(&w->mu);
+    finish_notify(notify);
 }
 
 static void *loop(void *arg)
 {
     struct writer *w = arg;
+    pthread_setname_np(pthread_self(), "shegong-writer");
     struct db_conn *c = NULL;
     enum err ce = db_conn_get(w->db, &c);
     struct job *jobs[WRITER_BATCH_MAX];
@@ -184,11 +219,11 @@ static void *loop(void *arg)
             requeue(w, jobs, 0);
             for (size_t i = 0; i < n; i++)
                 jobs[i]->result = ERR_INTERNAL;
+            struct job *notify = NULL;
             pthread_mutex_lock(&w->mu);
-            for (size_t i = 0; i < n; i++)
-                jobs[i]->done = true;
-            pthread_cond_broadcast(&w->done);
+            finish_locked(jobs, n, &notify);
             pthread_mutex_unlock(&w->mu);
+            finish_notify(notify);
             continue;
         }
         run_batch(w, c, jobs, n);
@@ -208,11 +243,9 @@ enum err writer_start(struct db *db, struct writer **out)
     w->db = db;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
     if (pthread_create(&w->thread, NULL, loop, w) != 0) {
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
         free(w);
         return ERR_INTERNAL;
     }
@@ -231,28 +264,37 @@ void writer_stop(struct writer *w)
     pthread_join(w->thread, NULL);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
     free(w);
 }
 
-enum err writer_run(struct writer *w, writer_fn fn, void *ctx)
+/* Appends j to the queue, under w->mu; false when the writer is stopping. */
+static bool enqueue_locked(struct writer *w, struct job *j)
 {
-    struct job j = {.fn = fn, .ctx = ctx};
+    if (w->stopping)
+        return false;
+    if (w->tail)
+        w->tail->next = j;
+    else
+        w->head = j;
+    w->tail = j;
+    pthread_cond_signal(&w->work);
+    return true;
+}
+
+enum err writer_submit(struct writer *w, writer_fn fn, void *ctx, writer_done_fn on_done)
+{
+    struct job *j = calloc(1, sizeof(*j));
+    if (!j)
+        return ERR_NOMEM;
+    *j = (struct job){.fn = fn, .ctx = ctx, .on_done = on_done};
     pthread_mutex_lock(&w->mu);
-    if (w->stopping) {
-        pthread_mutex_unlock(&w->mu);
+    bool queued = enqueue_locked(w, j);
+    pthread_mutex_unlock(&w->mu);
+    if (!queued) {
+        free(j);
         return ERR_UNAVAILABLE;
     }
-    if (w->tail)
-        w->tail->next = &j;
-    else
-        w->head = &j;
-    w->tail = &j;
-    pthread_cond_signal(&w->work);
-    while (!j.done)
-        pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
-    return j.result;
+    return ERR_OK;
 }
 
 void writer_stats_get(const struct writer *w, struct writer_stats *out)

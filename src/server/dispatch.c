@@ -200,17 +200,35 @@ static enum err grouped_write(struct db_conn *c, void *ctx, bool *rollback)
     return e;
 }
 
+/* The writer is done with r's write (on the writer's thread): libmicrohttpd calls the
+ * request handler again, which answers (dispatch_resume). */
+static void grouped_done(void *ctx, enum err result)
+{
+    struct req *r = ctx;
+    r->resumed_err = result;
+    MHD_resume_connection(r->conn);
+}
+
 /* Runs the handler inside the route's transaction, writes the audit record, commits. A
  * request during which an allocation failed is answered 503 and rolled back: where the code
  * went on without it, a header, a list item or a field may be missing. With group commit
- * a write runs in the writer's batch and is answered once the batch has committed. */
+ * a write is handed to the writer's batch and the connection suspended (r->suspended): it
+ * is answered once the batch has committed. */
 static enum err run_handler(struct req *r)
 {
     const struct route *rt = r->route;
     bool write = rt->flags & ROUTE_WRITE;
     enum err e = ERR_OK;
-    if (write && r->srv->writer && !(rt->flags & ROUTE_SELF_TX))
-        return writer_run(r->srv->writer, grouped_write, r);
+    if (write && r->srv->writer && !(rt->flags & ROUTE_SELF_TX)) {
+        MHD_suspend_connection(r->conn); /* before the writer could resume it */
+        r->suspended = true;
+        e = writer_submit(r->srv->writer, grouped_write, r, grouped_done);
+        if (e) { /* not queued: answer the error at once */
+            r->resumed_err = e;
+            MHD_resume_connection(r->conn);
+        }
+        return ERR_OK;
+    }
     for (int attempt = 0; attempt < 4; attempt++) {
         if (attempt) {
             struct timespec ts = {0, (long)attempt * 25 * 1000000L};
@@ -256,6 +274,8 @@ static enum err run_handler(struct req *r)
     }
     return e;
 }
+
+static void answer(struct req *r, enum err e);
 
 void dispatch(struct req *r)
 {
@@ -354,9 +374,26 @@ void dispatch(struct req *r)
     }
     /* 7-9. transaction, handler, audit */
     e = run_handler(r);
+    if (r->suspended)
+        return; /* dispatch_resume answers */
     if (!e && r->nerrors)
         e = ERR_INVALID;
 out:
+    answer(r, e);
+}
+
+void dispatch_resume(struct req *r)
+{
+    r->suspended = false;
+    enum err e = r->resumed_err;
+    if (!e && r->nerrors)
+        e = ERR_INVALID;
+    answer(r, e);
+}
+
+/* The answer of a request that ended with e (the handler's reply when ERR_OK). */
+static void answer(struct req *r, enum err e)
+{
     if (e && e != ERR_TOO_LARGE && req_alloc_failed(r))
         e = ERR_NOMEM; /* a refusal made on what a failed allocation left out */
     if (e) {

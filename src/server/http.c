@@ -259,6 +259,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->body_too_large)
         return MHD_YES; /* the 413 is already queued */
+    if (r->suspended) { /* called again: the writer resumed the connection */
+        dispatch_resume(r);
+        return queue(r);
+    }
 #ifdef SHEGONG_FAILALLOC
     /* tests/alloc: the N-th allocation of the dispatch fails; the answer says if one did */
     const char *fail = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Fail-Alloc");
@@ -270,6 +274,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 #else
     dispatch(r);
 #endif
+    if (r->suspended)
+        return MHD_YES; /* answered when the writer resumes the connection */
     return queue(r);
 }
 
@@ -339,7 +345,8 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     unsigned threads =
         cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
         (uint16_t)cfg->port, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
         NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
@@ -386,8 +393,10 @@ enum err server_run(const struct config *cfg, struct db *db, const struct route 
     }
     int left = atomic_load(&srv.inflight);
     jobs_stop(jobs);
+    /* What was queued is committed and its connections resumed before the daemon stops (a
+     * write submitted from now on is refused: 503), so no connection stays suspended. */
+    writer_stop(srv.writer);
     MHD_stop_daemon(d);
-    writer_stop(srv.writer); /* after every request thread: what was queued is committed */
     char msg[96];
     if (left)
         snprintf(msg, sizeof(msg), "stopped; %d request(s) were cut off at the deadline", left);

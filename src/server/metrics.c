@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/writer.h"
 
 #define MAX_ROUTES 512
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
@@ -93,7 +94,42 @@ static void render_route(struct sbuf *out, const char *method, const char *patte
               method, pattern, (double)atomic_load(&s->sum_us) / 1e6, method, pattern, cum);
 }
 
-void metrics_render(struct sbuf *out, int inflight)
+/* The group-commit writer: batches by size (a histogram over powers of two), writes,
+ * commits, and the wall time spent running writes and committing them. */
+static void render_writer(struct sbuf *out, const struct writer *w)
+{
+    struct writer_stats ws;
+    writer_stats_get(w, &ws);
+    sbuf_adds(out, "# HELP shegong_writer_batch_size Writes per group commit batch.\n"
+                   "# TYPE shegong_writer_batch_size histogram\n");
+    uint64_t cum = 0;
+    for (int i = 0; i < WRITER_BUCKETS; i++) {
+        cum += ws.batches[i];
+        if (i + 1 < WRITER_BUCKETS)
+            sbuf_addf(out, "shegong_writer_batch_size_bucket{le=\"%llu\"} %" PRIu64 "\n",
+                      (unsigned long long)((2ULL << i) - 1), cum);
+    }
+    sbuf_addf(out,
+              "shegong_writer_batch_size_bucket{le=\"+Inf\"} %" PRIu64 "\n"
+              "shegong_writer_batch_size_sum %" PRIu64 "\n"
+              "shegong_writer_batch_size_count %" PRIu64 "\n"
+              "# HELP shegong_writer_batch_max Largest batch since start.\n"
+              "# TYPE shegong_writer_batch_max gauge\n"
+              "shegong_writer_batch_max %" PRIu64 "\n"
+              "# HELP shegong_writer_failed_commits_total Batches whose commit failed.\n"
+              "# TYPE shegong_writer_failed_commits_total counter\n"
+              "shegong_writer_failed_commits_total %" PRIu64 "\n"
+              "# HELP shegong_writer_run_seconds_total Wall time running the writes of batches.\n"
+              "# TYPE shegong_writer_run_seconds_total counter\n"
+              "shegong_writer_run_seconds_total %.6f\n"
+              "# HELP shegong_writer_commit_seconds_total Wall time committing batches.\n"
+              "# TYPE shegong_writer_commit_seconds_total counter\n"
+              "shegong_writer_commit_seconds_total %.6f\n",
+              cum, ws.writes, ws.commits + ws.failed_commits, ws.max_batch, ws.failed_commits,
+              (double)ws.run_us / 1e6, (double)ws.commit_us / 1e6);
+}
+
+void metrics_render(struct sbuf *out, int inflight, const struct writer *w)
 {
     sbuf_adds(out, "# HELP shegong_http_requests_total Requests answered, by route and status.\n"
                    "# TYPE shegong_http_requests_total counter\n"
@@ -130,4 +166,6 @@ void metrics_render(struct sbuf *out, int inflight)
               "shegong_db_errors_total %" PRIu64 "\n",
               ds.queries, (double)ds.query_us / 1e6, ds.commits, (double)ds.commit_us / 1e6,
               ds.busy, ds.errors);
+    if (w)
+        render_writer(out, w);
 }

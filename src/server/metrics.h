@@ -13,6 +13,8 @@ void metrics_init(const struct route *routes, int nroutes);
 /* Counts one finished request (route_index -1: unmatched). */
 void metrics_observe(int route_index, int status, int64_t us);
 /* Writes the text exposition format. */
-void metrics_render(struct sbuf *out, int inflight);
+struct writer;
+/* The text of /metrics; w is the group-commit writer (NULL: none, e.g. PostgreSQL). */
+void metrics_render(struct sbuf *out, int inflight, const struct writer *w);
 
 #endif

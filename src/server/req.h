@@ -114,6 +114,10 @@ struct req {
     struct arena arena;
     struct server *srv;
     struct db_conn *db;
+    /* A write handed to the group-commit writer: the connection is suspended until the
+     * writer has its result (resumed_err), and dispatch_resume answers then. */
+    bool suspended;
+    enum err resumed_err;
     struct MHD_Connection *conn;
     char request_id[40];
     char ip[48];

@@ -23,7 +23,7 @@ enum err system_metrics(struct req *r)
 {
     r->status = 200;
     r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    metrics_render(&r->out, atomic_load(&r->srv->inflight));
+    metrics_render(&r->out, atomic_load(&r->srv->inflight), r->srv->writer);
     return sbuf_err(&r->out);
 }
 
