@@ -376,10 +376,12 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
   await advance(due - 12 * 3600 - now);
   // what the job reports is what it wrote (other tests' rows may fall due too); once only
   const all = () => Number(s.sqlite('SELECT COUNT(*) FROM notice').stdout.trim());
+  // the server's own job may wake at the moved clock first: both write through the same
+  // exactly-once key, so the notices written are counted, not who wrote them
   let before = all();
   const first = await runJobs();
-  assert.ok(first.notices >= 1);
-  assert.equal(first.notices, all() - before);
+  assert.ok(all() - before >= 1);
+  assert.ok(first.notices <= all() - before);
   let list = await notices('sup');
   assert.deepEqual(mine(list).map((n) => n.kind), ['due_soon']);
   const soon = mine(list)[0];
@@ -395,8 +397,8 @@ test('the job writes each due-soon and overdue notice exactly once, also across 
   await advance(13 * 3600);
   before = all();
   const ran = await runJobs();
-  assert.ok(ran.notices >= 1);
-  assert.equal(ran.notices, all() - before);
+  assert.ok(all() - before >= 1);
+  assert.ok(ran.notices <= all() - before);
   assert.equal((await runJobs()).notices, 0);
   list = await notices('sup');
   assert.deepEqual(mine(list).map((n) => n.kind), ['overdue', 'due_soon']);
