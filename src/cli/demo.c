@@ -14,6 +14,7 @@
 #include "core/id.h"
 #include "modules/mediation/mediation.h"
 #include "modules/petition/petition_demo.h"
+#include "modules/workorder/workorder.h"
 #include "server/accounts.h"
 
 struct demo_user {
@@ -94,6 +95,8 @@ static enum err load(struct db_conn *c, void *ctx)
         e = mediation_demo_load(c, now);
     if (!e && !d->existed)
         e = petition_demo_load(c, now);
+    if (!e && !d->existed)
+        e = workorder_demo_load(c, now);
     arena_release(&a);
     return e;
 }

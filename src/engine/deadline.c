@@ -13,6 +13,12 @@ int64_t deadline_day_end(int32_t day)
     return (int64_t)day * DEADLINE_DAY_SECONDS + DEADLINE_DAY_SECONDS - 1 - DEADLINE_SHANGHAI_SHIFT;
 }
 
+/* Seconds per unit of the elapsed-time units; 0 for the day units. */
+static int64_t unit_seconds(enum deadline_unit unit)
+{
+    return unit == DL_HOURS ? 3600 : unit == DL_MINUTES ? 60 : 0;
+}
+
 static enum calendar_count count_of(enum deadline_unit unit)
 {
     return unit == DL_WORKING_DAYS ? CALENDAR_WORKING_DAYS : CALENDAR_DAYS;
@@ -23,8 +29,8 @@ enum err deadline_due(const struct calendar *cal, int64_t now, enum deadline_uni
 {
     if (amount < 0)
         return ERR_INVALID;
-    if (unit == DL_HOURS) {
-        *due = now + (int64_t)amount * 3600;
+    if (unit_seconds(unit)) {
+        *due = now + (int64_t)amount * unit_seconds(unit);
         return ERR_OK;
     }
     int32_t day;
@@ -41,8 +47,8 @@ enum err deadline_extend(const struct calendar *cal, int64_t due, enum deadline_
 {
     if (amount < 0)
         return ERR_INVALID;
-    if (unit == DL_HOURS) {
-        *out = due + (int64_t)amount * 3600;
+    if (unit_seconds(unit)) {
+        *out = due + (int64_t)amount * unit_seconds(unit);
         return ERR_OK;
     }
     int32_t from = calendar_today(due), to;
@@ -129,7 +135,7 @@ static enum err start(struct db_conn *c, struct arena *a, const struct entity *e
                       const struct calendar **cal)
 {
     enum err err = ERR_OK;
-    if (rule->unit != DL_HOURS)
+    if (!unit_seconds(rule->unit))
         err = load_calendar(c, a, cal);
     int64_t due = 0;
     int gap = 0; /* a year without holiday data: the weekday rule still gives an answer */
@@ -204,7 +210,7 @@ static enum err apply_one(struct db_conn *c, struct arena *a, const struct entit
             return refuse(a, why, label, "workflow_clock_not_running");
         if (k.extended)
             return refuse(a, why, label, "workflow_clock_extended");
-        if (rule->unit != DL_HOURS)
+        if (!unit_seconds(rule->unit))
             err = load_calendar(c, a, cal);
         int64_t due = 0;
         int gap = 0;

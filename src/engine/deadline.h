@@ -4,14 +4,15 @@
  * Conventions:
  * - A due time is the last second that is still in time; a clock is overdue when
  *   due_at < now. Day-based rules end at the end of the due day in Asia/Shanghai
- *   (23:59:59 local, 15:59:59 UTC); hour-based rules end amount * 3600 s after the start.
+ *   (23:59:59 local, 15:59:59 UTC); hour- and minute-based rules end amount * 3600 s or
+ *   amount * 60 s after the start.
  * - Counting starts the day after the start (core/calendar.h period rules): N working days
  *   end on the N-th working day after today, N calendar days on today + N, rolled forward
  *   to the next working day when the rule says so.
  * - A pause freezes the clock; resuming moves the due time by the paused time, in seconds
  *   (so a resumed clock may end at any second of a day).
- * - An extension shifts the due time once: hours by seconds, days by as many days as the
- *   calendar arithmetic from the due date gives, keeping the time of day. */
+ * - An extension shifts the due time once: hours and minutes by seconds, days by as many days as
+ * the calendar arithmetic from the due date gives, keeping the time of day. */
 #ifndef SHEGONG_ENGINE_DEADLINE_H
 #define SHEGONG_ENGINE_DEADLINE_H
 

@@ -110,7 +110,9 @@ enum deadline_op {
     DL_RESUME,    /* counts again; the due time moves by the paused time */
     DL_EXTEND,    /* moves the due time by amount, once per deadline */
 };
-enum deadline_unit { DL_CALENDAR_DAYS = 1, DL_WORKING_DAYS, DL_HOURS };
+/* DL_MINUTES and DL_HOURS count elapsed time (a 30-minute 报到 limit); the day units count
+ * calendar or working days (deadline.h conventions). */
+enum deadline_unit { DL_CALENDAR_DAYS = 1, DL_WORKING_DAYS, DL_HOURS, DL_MINUTES };
 
 struct deadline_rule {
     const char *name;  /* "accept", "handle" */

@@ -64,7 +64,7 @@ static json_t *fields_json(const struct field_def *fields)
 static json_t *rules_json(const struct deadline_rule *rules)
 {
     static const char *const ops[] = {"", "start", "stop", "pause", "resume", "extend"};
-    static const char *const units[] = {"", "calendar_days", "working_days", "hours"};
+    static const char *const units[] = {"", "calendar_days", "working_days", "hours", "minutes"};
     json_t *list = json_array();
     for (const struct deadline_rule *d = rules; list && d && d->name; d++) {
         json_t *o = json_pack("{s:s, s:s}", "name", d->name, "op", ops[d->op]);

@@ -8,6 +8,8 @@
 #include "modules/person/person.h"
 #include "modules/petition/petition.h"
 #include "modules/region/grid.h"
+#include "modules/whistle/whistle.h"
+#include "modules/workorder/workorder.h"
 
 static const struct enum_item unit_kinds[] = {
     {"district", "区县"},    {"department", "部门"}, {"township", "街道乡镇"},
@@ -204,10 +206,13 @@ static const struct entity region = {
 };
 
 /* entities */
-const struct entity *const model_entities[] = {&region, &unit, &grid, &person, &petition_entity,
-                                               /* mediation (modules/mediation) */
-                                               &mediation_committee_entity, &mediator_entity,
-                                               &dispute_entity, &dispute_session_entity, NULL};
+const struct entity *const model_entities[] = {
+    &region, &unit, &grid, &person, &petition_entity,
+    /* mediation (modules/mediation) */
+    &mediation_committee_entity, &mediator_entity, &dispute_entity, &dispute_session_entity,
+    /* work orders and whistles */
+    &dispatch_category_entity, &work_order_entity, &monthly_topic_entity, &whistle_entity,
+    &whistle_summons_entity, NULL};
 /* enums */
 const struct enum_def *const model_enums[] = {
     &unit_kind, &gender,

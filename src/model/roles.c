@@ -41,6 +41,26 @@ const struct perm_def permissions[] = {
     {"mediation.export", "导出人民调解数据"},
     {"mediation.notice", "接收调解期限和申请司法确认提醒"},
     /* mediation permissions */
+    {"workorder.read", "查看接诉即办工单"},
+    {"workorder.receive", "登记工单，当场答复咨询或告知其他渠道"},
+    {"workorder.dispatch", "派单、审定退单"},
+    {"workorder.handle", "承办工单：签收、先行联系、办理、答复、退单、申请延期"},
+    {"workorder.callback", "回访诉求人、结单"},
+    {"workorder.approve", "审批工单延期"},
+    {"workorder.identity", "查阅诉求人完整姓名和联系电话"},
+    {"workorder.export", "导出工单"},
+    {"workorder.catalogue", "维护派单目录"},
+    {"workorder.rates", "查看三率考评和排名"},
+    {"workorder.publish", "发布月度考评结果、设置三率权重"},
+    {"workorder.topic", "分析高频诉求、确定每月一题"},
+    {"workorder.supervise", "接收工单期限督办提醒"},
+    {"workorder.open311", "通过Open311接口提交和查询诉求"},
+    /* work order permissions */
+    {"whistle.read", "查看吹哨报到"},
+    {"whistle.raise", "街乡吹哨：发起、验收、评价报到单位"},
+    {"whistle.report", "部门报到：报到、办理、反馈"},
+    {"whistle.rates", "查看吹哨报到统计和部门排名"},
+    /* whistle permissions */
     {"dictionary.manage", "维护字典代码"},
     /* workflow permissions */
     /* attachment permissions */
@@ -87,6 +107,35 @@ static const char *const mediation_manager_perms[] = {"mediation.read",     "med
 static const char *const dispute_reporter_perms[] = {"mediation.read", "mediation.register",
                                                      "region.read", NULL};
 
+/* 12345 派单员: takes calls in, dispatches, arbitrates returns, calls back; sees callers */
+static const char *const dispatcher_perms[] = {
+    "workorder.read",     "workorder.receive", "workorder.dispatch",  "workorder.callback",
+    "workorder.identity", "workorder.export",  "workorder.catalogue", "workorder.supervise",
+    "workorder.rates",    "unit.read",         "region.read",         NULL};
+/* 承办单位经办人 for work orders, also the unit's 报到 to whistles */
+static const char *const workorder_handler_perms[] = {"workorder.read",
+                                                      "workorder.handle",
+                                                      "whistle.read",
+                                                      "whistle.report",
+                                                      "unit.read",
+                                                      "region.read",
+                                                      NULL};
+/* 接诉即办负责人: extensions, the monthly figures and their publication, 每月一题 */
+static const char *const workorder_leader_perms[] = {
+    "workorder.read",  "workorder.approve",   "workorder.rates",  "workorder.publish",
+    "workorder.topic", "workorder.supervise", "workorder.export", "whistle.read",
+    "whistle.rates",   "unit.read",           "region.read",      NULL};
+/* 街乡吹哨工作人员: raises whistles, accepts results, rates the units that came */
+static const char *const whistle_officer_perms[] = {"whistle.read",
+                                                    "whistle.raise",
+                                                    "whistle.rates",
+                                                    "workorder.read",
+                                                    "unit.read",
+                                                    "region.read",
+                                                    NULL};
+/* an integration (a 12345 platform, an app) submitting through Open311 with an API token */
+static const char *const open311_client_perms[] = {"workorder.open311", NULL};
+
 const struct role_def builtin_roles[] = {
     {"sysadmin", "系统管理员", "sysadmin", sysadmin_perms, true},
     {"secadmin", "安全管理员", "secadmin", secadmin_perms, true},
@@ -99,5 +148,10 @@ const struct role_def builtin_roles[] = {
     {"mediator", "人民调解员", NULL, mediator_perms, true},
     {"mediation_manager", "人民调解管理员", NULL, mediation_manager_perms, true},
     {"dispute_reporter", "矛盾纠纷信息员", NULL, dispute_reporter_perms, false},
+    {"dispatcher", "接诉即办派单员", NULL, dispatcher_perms, true},
+    {"workorder_handler", "承办单位工单经办人", NULL, workorder_handler_perms, false},
+    {"workorder_leader", "接诉即办负责人", NULL, workorder_leader_perms, false},
+    {"whistle_officer", "街乡吹哨工作人员", NULL, whistle_officer_perms, false},
+    {"open311_client", "Open311接口调用方", NULL, open311_client_perms, false},
     {NULL, NULL, NULL, NULL, false},
 };

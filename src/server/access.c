@@ -156,3 +156,74 @@ enum err access_check_row(struct req *r, const char *table, int64_t id)
         return ERR_NOT_FOUND;
     return ERR_OK;
 }
+
+/* ---- Units of the posts ----------------------------------------------------------- */
+
+static void add_unit(int64_t *list, size_t *n, int64_t unit)
+{
+    if (!access_units_has(list, *n, unit))
+        list[(*n)++] = unit;
+}
+
+enum err access_units(struct req *r, const char *perm, struct access_units *out)
+{
+    memset(out, 0, sizeof(*out));
+    size_t n = r->user.nposts ? r->user.nposts : 1;
+    out->units = arena_calloc(&r->arena, n, sizeof(int64_t));
+    out->granting = arena_calloc(&r->arena, n, sizeof(int64_t));
+    if (!out->units || !out->granting)
+        return ERR_NOMEM;
+    for (size_t i = 0; i < r->user.nposts; i++) {
+        const struct post *p = &r->user.posts[i];
+        bool grants = role_grants(&r->user, p->role, perm);
+        if (p->unit_id)
+            add_unit(out->units, &out->nunits, p->unit_id);
+        if (grants && p->unit_id)
+            add_unit(out->granting, &out->ngranting, p->unit_id);
+        if (grants && !p->unit_id)
+            out->by_region = true;
+    }
+    return ERR_OK;
+}
+
+bool access_units_has(const int64_t *list, size_t n, int64_t unit)
+{
+    for (size_t i = 0; unit && i < n; i++)
+        if (list[i] == unit)
+            return true;
+    return false;
+}
+
+void access_units_sql(struct sqlq *q, const int64_t *list, size_t n)
+{
+    sqlq_add(q, "(");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sqlq_add(q, ", ");
+        sqlq_arg(q, DB_I(list[i]));
+    }
+    sqlq_add(q, ")");
+}
+
+enum err access_units_narrow(struct req *r, const char *perm, struct sqlq *q,
+                             const char *const *parts)
+{
+    if (!r->user.id) {
+        sqlq_add(q, " AND 1 = 0");
+        return ERR_OK;
+    }
+    struct access_units rd;
+    enum err err = access_units(r, perm, &rd);
+    if (err || rd.by_region)
+        return err;
+    if (!rd.ngranting) {
+        sqlq_add(q, " AND 1 = 0");
+        return ERR_OK;
+    }
+    for (size_t i = 0; parts[i]; i++) {
+        if (i)
+            access_units_sql(q, rd.granting, rd.ngranting);
+        sqlq_add(q, parts[i]);
+    }
+    return q->overflow ? ERR_TOO_LARGE : ERR_OK;
+}

@@ -38,4 +38,24 @@ enum err access_check_row(struct req *r, const char *table, int64_t id);
 /* Appends "(column BETWEEN lo AND hi OR ...)" for the scope; "(1=0)" for an empty one. */
 void access_scope_sql(const struct scope *s, const char *column, struct arena *a, struct sqlq *q);
 
+/* The units of r's posts: units, those of every post (any role); granting, those of the
+ * posts whose role grants perm; by_region, whether a post without a unit grants perm (the
+ * reader reads by region, not as a unit). Modules whose items are routed to units
+ * (petitions, work orders, whistles) narrow their reads with it. Lists in r's arena. */
+struct access_units {
+    int64_t *units, *granting;
+    size_t nunits, ngranting;
+    bool by_region;
+};
+enum err access_units(struct req *r, const char *perm, struct access_units *out);
+bool access_units_has(const int64_t *list, size_t n, int64_t unit);
+/* Appends "(id, id, ...)" with the ids bound (n > 0). */
+void access_units_sql(struct sqlq *q, const int64_t *list, size_t n);
+/* The read filter of items routed to units: nothing for a reader by region; " AND 1 = 0"
+ * for an anonymous reader or one without a unit granting perm; else the condition made of
+ * parts ({NULL}-terminated) with the reader's granting units' list between each two, e.g.
+ * {" AND (t.unit_id IN ", " OR t.copy_unit_id IN ", ")", NULL}. */
+enum err access_units_narrow(struct req *r, const char *perm, struct sqlq *q,
+                             const char *const *parts);
+
 #endif

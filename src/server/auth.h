@@ -15,6 +15,12 @@
  * ERR_UNAUTHENTICATED, ERR_CSRF or ERR_ACCOUNT_* when they do not hold. */
 enum err auth_authenticate(struct req *r);
 
+/* Authenticates r with an API token given as a parameter rather than a header (Open311's
+ * api_key): the checks of a bearer token, its use recorded (inside the caller's
+ * transaction when one is open) and its per-minute rate limit. ERR_UNAUTHENTICATED,
+ * ERR_ACCOUNT_* (r->user left empty) or ERR_RATE_LIMITED when they do not hold. */
+enum err auth_api_key(struct req *r, const char *key);
+
 /* Starts a session for user_id (inside a write transaction): a fresh 256-bit id, a CSRF
  * token; sets the cookie on r. csrf_out receives the token (65 bytes). */
 enum err auth_session_start(struct req *r, int64_t user_id, bool admin, char csrf_out[65]);

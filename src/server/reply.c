@@ -50,6 +50,26 @@ void reply_header(struct req *r, const char *name, const char *value)
     r->headers = h;
 }
 
+/* Open311 GeoReport v2 clients read an error as [{"code":<HTTP status>,"description":…}]
+ * (docs/open311.md), so every error under /open311/ — the router's 404 and 405, a body
+ * too large, a rate limit, a handler's field errors (one item each) — takes that form. */
+static bool open311_path(const char *path)
+{
+    return path && strncmp(path, "/open311/", 9) == 0;
+}
+
+static json_t *open311_errors(struct req *r, int status, const char *message)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < r->nerrors; i++)
+        json_array_append_new(
+            list, json_pack("{s:i, s:s}", "code", status, "description", r->errors[i].message));
+    if (list && !r->nerrors)
+        json_array_append_new(list,
+                              json_pack("{s:i, s:s}", "code", status, "description", message));
+    return list;
+}
+
 void reply_error(struct req *r, enum err e)
 {
     /* rate limits count per minute unless the handler said when its window ends: the
@@ -83,9 +103,15 @@ void reply_error(struct req *r, enum err e)
     }
     if (!message)
         message = msg_err(e);
-    json_t *err =
-        json_pack("{s:s, s:s, s:o}", "code", err_code(e), "message", message, "details", details);
-    json_t *body = json_pack("{s:o, s:s}", "error", err, "request_id", r->request_id);
+    json_t *body;
+    if (open311_path(r->path)) {
+        json_decref(details);
+        body = open311_errors(r, err_http(e), message);
+    } else {
+        json_t *err = json_pack("{s:s, s:s, s:o}", "code", err_code(e), "message", message,
+                                "details", details);
+        body = json_pack("{s:o, s:s}", "error", err, "request_id", r->request_id);
+    }
     r->status = err_http(e);
     r->content_type = "application/json; charset=utf-8";
     sbuf_reset(&r->out);
@@ -95,8 +121,10 @@ void reply_error(struct req *r, enum err e)
     }
     if (!body || sbuf_err(&r->out)) {
         sbuf_reset(&r->out);
-        sbuf_adds(&r->out, "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"服务器繁忙\","
-                           "\"details\":[]}}");
+        sbuf_adds(&r->out, open311_path(r->path)
+                               ? "[{\"code\":503,\"description\":\"服务器繁忙\"}]"
+                               : "{\"error\":{\"code\":\"out_of_memory\",\"message\":"
+                                 "\"服务器繁忙\",\"details\":[]}}");
     }
 }
 

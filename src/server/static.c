@@ -64,7 +64,7 @@ bool static_applies(const char *method, const char *path)
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return false;
     return path[0] == '/' && !is_under(path, "/api") && !is_under(path, "/healthz") &&
-           !is_under(path, "/metrics");
+           !is_under(path, "/metrics") && !is_under(path, "/open311");
 }
 
 bool static_path_safe(const char *path)

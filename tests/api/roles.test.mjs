@@ -196,8 +196,9 @@ test('the built-in roles are listed with their permissions', async () => {
   // whose four roles come on top of the product's own
   const fixture = ['specimen_clerk', 'specimen_officer', 'specimen_reader', 'specimen_supervisor'];
   assert.deepEqual(Object.keys(byName).filter((n) => !fixture.includes(n)),
-    ['auditor', 'dispute_reporter', 'identity_officer', 'mediation_manager', 'mediator', 'petition_leader',
-      'petition_officer', 'secadmin', 'staff', 'sysadmin', 'unit_handler']);
+    ['auditor', 'dispatcher', 'dispute_reporter', 'identity_officer', 'mediation_manager', 'mediator',
+      'open311_client', 'petition_leader', 'petition_officer', 'secadmin', 'staff', 'sysadmin', 'unit_handler',
+      'whistle_officer', 'workorder_handler', 'workorder_leader']);
   for (const n of Object.keys(byName).filter((n) => fixture.includes(n)))
     assert.equal(byName[n].admin_kind, null, `${n} is a business role`);
   assert.deepEqual(byName.identity_officer.permissions, [...byName.staff.permissions, 'person.identity'].sort());

@@ -24,6 +24,11 @@ const routes = [
       { path: 'petition/:id(\\d+)', name: 'petition-detail', component: () => import('./views/petition/PetitionDetail.vue'), meta: { title: 'petition.nav.detail', perm: 'petition.read' } },
       { path: 'e/petition/:id', redirect: (to) => ({ name: 'petition-detail', params: { id: to.params.id } }) },
       { path: 'mediation', name: 'mediation-board', component: () => import('./views/mediation/DisputeBoard.vue'), meta: { title: 'mediation.nav.board', perm: 'mediation.read' } },
+      // 接诉即办: the dispatch board, the 三率 ranking; 吹哨报到: the township's board, the units' 报到台
+      { path: 'workorder', name: 'workorder-board', component: () => import('./views/workorder/DispatchBoard.vue'), meta: { title: 'workorder.nav.board', perm: 'workorder.read' } },
+      { path: 'workorder/rates', name: 'workorder-rates', component: () => import('./views/workorder/RatesPage.vue'), meta: { title: 'workorder.nav.rates', perm: 'workorder.rates' } },
+      { path: 'whistle', name: 'whistle-board', component: () => import('./views/whistle/WhistleBoard.vue'), meta: { title: 'whistle.nav.board', perm: 'whistle.read' } },
+      { path: 'whistle/summons', name: 'whistle-summons', component: () => import('./views/whistle/SummonsDesk.vue'), meta: { title: 'whistle.nav.summons', perm: 'whistle.report' } },
       { path: 'e/:entity', name: 'entity-list', component: () => import('./views/entity/EntityList.vue'), meta: { title: 'nav.entity' } },
       { path: 'e/:entity/:id', name: 'entity-detail', component: () => import('./views/entity/EntityDetail.vue'), meta: { title: 'nav.detail' } },
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersPage.vue'), meta: { title: 'nav.users', perm: 'user.read' } },

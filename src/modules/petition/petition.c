@@ -26,71 +26,6 @@
 
 /* ---- Who reads ----------------------------------------------------------------------- */
 
-/* The units of the reader's posts (any role), and those of the posts that grant
- * petition.read; whether a post without a unit grants it (a reader by region). */
-struct reader {
-    int64_t *units, *read_units;
-    size_t nunits, nread_units;
-    bool by_region;
-};
-
-static bool role_grants(const struct req *r, const char *role, const char *perm)
-{
-    for (size_t i = 0; i < r->user.ngrants; i++)
-        if (strcmp(r->user.grants[i].role, role) == 0 && strcmp(r->user.grants[i].perm, perm) == 0)
-            return true;
-    return false;
-}
-
-static bool add_unit(int64_t *list, size_t *n, int64_t unit)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (list[i] == unit)
-            return false;
-    list[(*n)++] = unit;
-    return true;
-}
-
-static enum err reader_of(struct req *r, struct reader *out)
-{
-    memset(out, 0, sizeof(*out));
-    size_t n = r->user.nposts ? r->user.nposts : 1;
-    out->units = arena_calloc(&r->arena, n, sizeof(int64_t));
-    out->read_units = arena_calloc(&r->arena, n, sizeof(int64_t));
-    if (!out->units || !out->read_units)
-        return ERR_NOMEM;
-    for (size_t i = 0; i < r->user.nposts; i++) {
-        const struct post *p = &r->user.posts[i];
-        bool reads = role_grants(r, p->role, petition_entity.perms.read);
-        if (p->unit_id)
-            add_unit(out->units, &out->nunits, p->unit_id);
-        if (reads && p->unit_id)
-            add_unit(out->read_units, &out->nread_units, p->unit_id);
-        if (reads && !p->unit_id)
-            out->by_region = true;
-    }
-    return ERR_OK;
-}
-
-static bool in_units(const int64_t *list, size_t n, int64_t unit)
-{
-    for (size_t i = 0; unit && i < n; i++)
-        if (list[i] == unit)
-            return true;
-    return false;
-}
-
-static void units_sql(struct sqlq *q, const int64_t *list, size_t n)
-{
-    sqlq_add(q, "(");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            sqlq_add(q, ", ");
-        sqlq_arg(q, DB_I(list[i]));
-    }
-    sqlq_add(q, ")");
-}
-
 static enum err petition_read_filter(struct req *r, const struct entity *e, struct sqlq *q)
 {
     (void)e;
@@ -98,20 +33,20 @@ static enum err petition_read_filter(struct req *r, const struct entity *e, stru
         sqlq_add(q, " AND 1 = 0");
         return ERR_OK;
     }
-    struct reader rd;
-    enum err err = reader_of(r, &rd);
+    struct access_units rd;
+    enum err err = access_units(r, petition_entity.perms.read, &rd);
     if (err)
         return err;
     if (rd.nunits) { /* 检举控告 never reaches the accused unit (条例 Art 30) */
         sqlq_add(q, " AND NOT (t.class = 'accusation' AND t.complained_unit_id IS NOT NULL AND "
                     "t.complained_unit_id IN ");
-        units_sql(q, rd.units, rd.nunits);
+        access_units_sql(q, rd.units, rd.nunits);
         sqlq_add(q, ")");
     }
     if (!rd.by_region) {
-        if (rd.nread_units) {
+        if (rd.ngranting) {
             sqlq_add(q, " AND t.unit_id IN ");
-            units_sql(q, rd.read_units, rd.nread_units);
+            access_units_sql(q, rd.granting, rd.ngranting);
         } else {
             sqlq_add(q, " AND 1 = 0");
         }
@@ -122,13 +57,13 @@ static enum err petition_read_filter(struct req *r, const struct entity *e, stru
 enum err petition_person_read_filter(struct req *r, const struct entity *e, struct sqlq *q)
 {
     (void)e;
-    struct reader rd;
-    enum err err = reader_of(r, &rd);
+    struct access_units rd;
+    enum err err = access_units(r, petition_entity.perms.read, &rd);
     if (err || !rd.nunits)
         return err;
     sqlq_add(q, " AND NOT EXISTS (SELECT 1 FROM petitioner pp JOIN petition p ON "
                 "p.id = pp.petition_id WHERE pp.person_id = t.id AND p.complained_unit_id IN ");
-    units_sql(q, rd.units, rd.nunits);
+    access_units_sql(q, rd.units, rd.nunits);
     sqlq_add(q, ")");
     return q->overflow ? ERR_TOO_LARGE : ERR_OK;
 }
@@ -147,10 +82,10 @@ static int64_t json_id_value(json_t *v)
  * asked for confidentiality and the reader may not see identities. */
 static bool withheld_for(struct req *r, int64_t complained_unit, bool confidential)
 {
-    struct reader rd;
-    if (reader_of(r, &rd))
+    struct access_units rd;
+    if (access_units(r, petition_entity.perms.read, &rd))
         return true;
-    if (in_units(rd.units, rd.nunits, complained_unit))
+    if (access_units_has(rd.units, rd.nunits, complained_unit))
         return true;
     return confidential && !access_has(r, petition_entity.perms.identity);
 }

@@ -95,6 +95,16 @@ static void test_hours(void **state)
     assert_int_equal(due, 1759197600 + 72 * HOUR);
 }
 
+/* A 30-minute limit (an 应急哨's 报到) counts elapsed minutes, holidays or not. */
+static void test_minutes(void **state)
+{
+    int64_t due = 0;
+    assert_int_equal(deadline_due(NULL, 1759197600, DL_MINUTES, 30, false, &due, NULL), ERR_OK);
+    assert_int_equal(due, 1759197600 + 30 * 60);
+    assert_int_equal(deadline_extend(NULL, due, DL_MINUTES, 15, false, &due, NULL), ERR_OK);
+    assert_int_equal(due, 1759197600 + 45 * 60);
+}
+
 static void test_extend(void **state)
 {
     int64_t out = 0;
@@ -158,6 +168,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_working_days, setup, teardown),
         cmocka_unit_test_setup_teardown(test_calendar_days, setup, teardown),
         cmocka_unit_test(test_hours),
+        cmocka_unit_test(test_minutes),
         cmocka_unit_test_setup_teardown(test_extend, setup, teardown),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_windows),

@@ -321,4 +321,85 @@ export default {
       village: 'In the village', town: 'In the township', county: 'Not passed up',
     },
   },
+  // 接诉即办 (views/workorder)
+  workorder: {
+    nav: { board: 'Dispatch board', rates: 'Rankings' },
+    time: {
+      dh: '{d}d {h}h', hm: '{h}h {m}m', ms: '{m}m {s}s',
+      left: '{d} left', overdue: '{d} overdue', since: 'waiting {d}',
+    },
+    limitUnit: { minutes: 'minutes', hours: 'hours', calendar_days: 'calendar days', working_days: 'working days' },
+    col: {
+      code: 'Order no.', type: 'Type', category: 'Category', region: 'Place', content: 'Request',
+      waiting: 'Waiting', unit: 'Handling unit', state: 'State', returnReason: 'Return reason', returnNote: 'Return note',
+      returnCount: 'Returns', dispatched: 'Dispatched', respondDue: 'Respond by', handleDue: 'Handle by', received: 'Received',
+    },
+    board: {
+      title: 'Dispatch board', received: 'To dispatch', returned: 'Returned', progress: 'In progress',
+      receivedEmpty: 'Nothing to dispatch', returnedEmpty: 'No returns to decide', progressEmpty: 'Nothing in progress',
+      dispatch: 'Dispatch by catalogue', loadedAt: 'Refreshed {at}, every 30 s', progressCount: '{n} in progress',
+      overdueCount: '{n} overdue', responded: 'Responded', respondedLate: 'Responded late', extensionPending: 'Extension pending',
+    },
+    dispatch: {
+      title: 'Dispatch order {code}', how: 'How', bySuggestion: 'As the catalogue suggests', other: 'To another unit',
+      unit: 'Handling unit', copy: 'Copy to', noCopy: 'No copy', reason: 'Why', limits: 'Limits',
+      limitsText: 'respond {respond}, handle {handle}', noSuggestion: 'The catalogue has no suggestion; choose a unit',
+      pickUnit: 'Choose the handling unit', pickCopy: 'Choose a unit to copy (optional)', unitRequired: 'Choose the handling unit',
+      confirm: 'Dispatch', done: 'Order {code} dispatched',
+    },
+    arbitrate: {
+      reassign: 'Reassign', keep: 'Keep', reassignTitle: 'Reassign order {code}', keepTitle: 'Keep order {code}',
+      returnedBy: 'Returned by {unit}', unit: 'New unit', note: 'Decision note', unitRequired: 'Choose the new unit',
+      noteRequired: 'Write the decision note', reassigned: 'Reassigned', kept: 'Kept with the unit',
+    },
+    rates: {
+      title: 'Three rates ranking', month: 'Month', monthFormat: 'YYYY-MM', chart: 'Composite, {month}',
+      table: 'Ranking', rank: 'Rank', unit: 'Unit', orders: 'Orders', composite: 'Composite',
+      kind: { township: 'Streets and townships', department: 'Departments', district: 'Districts' },
+      measure: { response: 'Response', solve: 'Solved', satisfaction: 'Satisfaction' },
+      isOk: { response: 'Responded in time', solve: 'Solved', satisfaction: 'Satisfied' },
+      notOk: { response: 'Not in time', solve: 'Not solved', satisfaction: 'Not satisfied' },
+      isPublished: 'Published', notPublished: 'Not published', noData: 'No figures for this month',
+      publish: 'Publish the month', publishConfirm: 'Publishing freezes the figures of {month} for good. Publish?',
+      published: '{month} published', notEnded: 'A month can be published once it has ended',
+      drill: 'Show the orders', drillTitle: '{unit} · {month} · {measure}', drillWhich: 'Which orders',
+      drillAll: 'All', drillList: 'Orders', drillEmpty: 'No orders',
+      notCalledBack: 'Not called back', satisfaction: 'Satisfaction', export: 'Export CSV',
+    },
+    weights: {
+      title: 'Composite weights', edit: 'Change', hint: 'A rate without a denominator is left out and the others reweighted',
+      total: 'Total {n}%', sum: 'The weights must add up to 100%, not {n}%', saved: 'Weights saved',
+    },
+    topic: {
+      title: 'Topic of the month', window: 'Period', monthsN: 'Last {n} months', count: 'Orders',
+      present: 'Months', last: 'Last / mean', empty: 'No recurring requests', chosen: 'Chosen', choose: 'Make this month\'s topic',
+      name: 'Title', month: 'Month', lead: 'Lead unit', description: 'Description', confirm: 'Choose',
+      defaultTitle: '{region}: {category}', defaultDescription: '{n} orders in the last {months} months.',
+      rising: 'Rising last month', titleRequired: 'Write a title', leadRequired: 'Choose the lead unit', created: 'Topic chosen',
+    },
+  },
+  // 吹哨报到 (views/whistle)
+  whistle: {
+    nav: { board: 'Whistles', summons: 'Summons' },
+    board: {
+      title: 'Whistles', filter: 'State', open: 'Open', accepted: 'Accepted', raise: 'Blow the whistle',
+      count: '{n} whistles', pending: '{n} units not reported yet', empty: 'No whistles', raisedAt: 'raised {at}',
+      by: 'Raised by {unit}', noSummons: 'No units summoned', summonsOf: 'Units summoned by {title}',
+      unknown: 'Whistles are not available to you',
+    },
+    col: {
+      whistle: 'Whistle', by: 'Raised by', unit: 'Unit', state: 'State', report: 'Report by',
+      handling: 'Handling', rating: 'Rating (time/effect/attitude)', late: 'Late',
+    },
+    raise: { title: 'Blow the whistle', submit: 'Blow', done: 'Whistle raised; the units are notified' },
+    rate: {
+      title: 'Rate {unit}', rating_timeliness: 'Timeliness', rating_effect: 'Effect',
+      rating_attitude: 'Attitude', comment: 'Comment', score: '{value}', required: 'Give all three ratings (1–5)',
+      done: 'Rating saved', submit: 'Rate',
+    },
+    desk: {
+      title: 'Summons desk', todo: 'To report and handle', done: 'Reported back', empty: 'No summons',
+      overdue: '{n} not reported in time', report: 'Report', finish: 'Report back',
+    },
+  },
 }

@@ -320,4 +320,85 @@ export default {
       village: '小事不出村', town: '大事不出镇', county: '矛盾不上交',
     },
   },
+  // 接诉即办: 派单台, 三率排名, 每月一题 (views/workorder)
+  workorder: {
+    nav: { board: '派单台', rates: '三率排名' },
+    time: {
+      dh: '{d}天{h}小时', hm: '{h}小时{m}分', ms: '{m}分{s}秒',
+      left: '剩 {d}', overdue: '超时 {d}', since: '已等 {d}',
+    },
+    limitUnit: { minutes: '分钟', hours: '小时', calendar_days: '自然日', working_days: '工作日' },
+    col: {
+      code: '工单编号', type: '诉求类型', category: '诉求类别', region: '诉求发生地', content: '诉求内容',
+      waiting: '已等待', unit: '承办单位', state: '状态', returnReason: '退单理由', returnNote: '退单说明',
+      returnCount: '退单次数', dispatched: '派单时间', respondDue: '响应倒计时', handleDue: '办理倒计时', received: '登记时间',
+    },
+    board: {
+      title: '派单台', received: '待派单', returned: '退单待审定', progress: '办理中',
+      receivedEmpty: '没有待派单的工单', returnedEmpty: '没有待审定的退单', progressEmpty: '没有办理中的工单',
+      dispatch: '按目录派单', loadedAt: '{at} 已刷新，每 30 秒自动刷新', progressCount: '办理中 {n} 件',
+      overdueCount: '超期 {n} 件', responded: '已响应', respondedLate: '响应超时', extensionPending: '延期待批',
+    },
+    dispatch: {
+      title: '派单：工单 {code}', how: '派单方式', bySuggestion: '按派单目录建议', other: '派给其他单位',
+      unit: '承办单位', copy: '抄送单位', noCopy: '不抄送', reason: '建议依据', limits: '办理时限',
+      limitsText: '响应 {respond}，办理 {handle}', noSuggestion: '派单目录没有给出建议，请选择承办单位',
+      pickUnit: '选择承办单位', pickCopy: '选择抄送单位（选填）', unitRequired: '请选择承办单位',
+      confirm: '确认派单', done: '工单 {code} 已派单',
+    },
+    arbitrate: {
+      reassign: '改派', keep: '维持', reassignTitle: '审定改派：工单 {code}', keepTitle: '审定维持：工单 {code}',
+      returnedBy: '{unit} 退单', unit: '改派单位', note: '审定意见', unitRequired: '请选择改派单位',
+      noteRequired: '请填写审定意见', reassigned: '已改派', kept: '已维持原派单',
+    },
+    rates: {
+      title: '三率考评排名', month: '考评月份', monthFormat: 'YYYY年MM月', chart: '{month} 综合得分',
+      table: '三率排名表', rank: '排名', unit: '单位', orders: '工单数', composite: '综合得分',
+      kind: { township: '街道乡镇', department: '部门', district: '区' },
+      measure: { response: '响应率', solve: '解决率', satisfaction: '满意率' },
+      isOk: { response: '按时响应', solve: '已解决', satisfaction: '满意' },
+      notOk: { response: '未按时响应', solve: '未解决', satisfaction: '不满意' },
+      isPublished: '已发布', notPublished: '未发布', noData: '本月暂无考评数据',
+      publish: '发布本月考评', publishConfirm: '发布后 {month} 的考评结果将固定，不再随工单变化，且不能撤销。确定发布吗？',
+      published: '{month} 考评结果已发布', notEnded: '月份结束后才能发布',
+      drill: '查看计入该项的工单', drillTitle: '{unit} · {month} · {measure}', drillWhich: '工单范围',
+      drillAll: '全部', drillList: '工单明细', drillEmpty: '没有工单',
+      notCalledBack: '未回访', satisfaction: '满意度', export: '导出 CSV',
+    },
+    weights: {
+      title: '综合得分权重', edit: '调整权重', hint: '缺少分母的指标不计入，其余权重按比例折算',
+      total: '合计 {n}%', sum: '三项权重合计应为 100%，现为 {n}%', saved: '权重已保存',
+    },
+    topic: {
+      title: '每月一题（高频诉求）', window: '统计范围', monthsN: '近 {n} 个月', count: '工单数',
+      present: '出现月数', last: '最近一月 / 月均', empty: '暂无高频诉求', chosen: '已选题', choose: '设为本月选题',
+      name: '选题名称', month: '选题月份', lead: '牵头单位', description: '说明', confirm: '确定选题',
+      defaultTitle: '{region}{category}问题专项治理', defaultDescription: '近 {months} 个月共 {n} 件工单反映此类问题。',
+      rising: '最近一月明显增多', titleRequired: '请填写选题名称', leadRequired: '请选择牵头单位', created: '已设为本月选题',
+    },
+  },
+  // 街乡吹哨·部门报到: 吹哨台, 报到台 (views/whistle)
+  whistle: {
+    nav: { board: '吹哨台', summons: '报到台' },
+    board: {
+      title: '街乡吹哨', filter: '吹哨状态', open: '进行中', accepted: '已验收', raise: '吹哨',
+      count: '共 {n} 个吹哨', pending: '{n} 个单位尚未报到', empty: '没有吹哨', raisedAt: '{at} 吹哨',
+      by: '吹哨单位：{unit}', noSummons: '没有报到单位', summonsOf: '{title} 的报到单位',
+      unknown: '无权吹哨或吹哨报到尚未启用',
+    },
+    col: {
+      whistle: '吹哨事项', by: '吹哨单位', unit: '报到单位', state: '状态', report: '报到倒计时',
+      handling: '办理情况', rating: '评价（及时/效果/态度）', late: '超时报到',
+    },
+    raise: { title: '吹哨', submit: '吹哨', done: '已吹哨，报到单位已收到通知' },
+    rate: {
+      title: '评价报到单位：{unit}', rating_timeliness: '报到及时', rating_effect: '办理效果',
+      rating_attitude: '工作态度', comment: '评价意见', score: '{value} 分', required: '请为三项分别打分（1–5 分）',
+      done: '评价已提交', submit: '提交评价',
+    },
+    desk: {
+      title: '部门报到台', todo: '待报到和办理中', done: '已反馈', empty: '没有需要报到的吹哨',
+      overdue: '超时未报到 {n} 个', report: '报到', finish: '反馈办结',
+    },
+  },
 }

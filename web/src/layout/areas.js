@@ -12,6 +12,8 @@ const MODULE_AREA = {
   mediation: 'petition',
   dispatch: 'hotline',
   hotline: 'hotline',
+  workorder: 'hotline',
+  whistle: 'hotline',
   suggestion: 'suggestion',
   volunteer: 'volunteer',
   workforce: 'workforce',
@@ -37,6 +39,12 @@ const PAGES = {
     ['petition-dashboard', 'petition.nav.dashboard', 'petition.read'],
     ['mediation-board', 'mediation.nav.board', 'mediation.read'],
   ],
+  hotline: [
+    ['workorder-board', 'workorder.nav.board', 'workorder.read'],
+    ['workorder-rates', 'workorder.nav.rates', 'workorder.rates'],
+    ['whistle-board', 'whistle.nav.board', 'whistle.read'],
+    ['whistle-summons', 'whistle.nav.summons', 'whistle.report'],
+  ],
   system: [
     ['users', 'nav.users', 'user.read'],
     ['roles', 'nav.roles', 'role.read'],
@@ -46,7 +54,7 @@ const PAGES = {
   ],
 }
 
-const PAGES_FIRST = new Set(['petition'])
+const PAGES_FIRST = new Set(['petition', 'hotline'])
 
 /**
  * The menu: [{area, items:[{key, to, label, labelKey}]}] for the areas with something to show.
