@@ -282,7 +282,9 @@ run() {
   sample "$pid" "$W/rss" &
   SAMPLER=$!
   id_block
+  [ "$target" != shegong ] || w0=$(writer_counts)
   out=$(wrk -t"$t" -c"$conns" -d"${DURATION}s" --timeout 30s -s "bench/$script.lua" "$url" 2>&1) || true
+  [ "$target" != shegong ] || writer_line "$script" "$conns" "$w0" "$(writer_counts)" >>"$W/writer.txt"
   kill "$SAMPLER" 2>/dev/null || true
   wait "$SAMPLER" 2>/dev/null || true
   SAMPLER=""
@@ -291,6 +293,26 @@ run() {
   [ -n "$line" ] || die "wrk gave no result for $script: $out"
   max=$(sort -n "$W/rss" | tail -1)
   printf '%s,"rss_max_kb":%s}\n' "${line%\}}" "${max:-0}"
+}
+# group commit's counters on /metrics: "writes batches b1 b3 b7 b15 b31 b63 b127 b255 inf" (the
+# cumulative histogram of writes per batch); empty without a writer (PostgreSQL, or off)
+writer_counts() {
+  curl -fs "http://127.0.0.1:$PORT/metrics" 2>/dev/null | awk '
+    /^shegong_writer_batch_size_sum / {s = $2} /^shegong_writer_batch_size_count / {n = $2}
+    /^shegong_writer_batch_size_bucket/ {b = b " " $2}
+    END {if (n != "") print s, n b}'
+}
+# one report line of the batches a run made: writes, batches, mean, and the share of batches
+# by size (1, 2–3, 4–7, 8–15, 16–31, 32 and more)
+writer_line() {
+  [ -n "$3" ] && [ -n "$4" ] || return 0
+  echo "$3|$4" | awk -F'|' -v p="$1" -v c="$2" '{
+    n0 = split($1, a, " "); split($2, b, " ")
+    w = b[1] - a[1]; n = b[2] - a[2]; if (n <= 0) exit
+    for (i = 3; i <= n0; i++) d[i] = (b[i] - a[i]) - (i > 3 ? b[i - 1] - a[i - 1] : 0)
+    printf "| %s | %s | %d | %d | %.1f | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% |\n", p, c, w, n, w / n,
+      100 * d[3] / n, 100 * d[4] / n, 100 * d[5] / n, 100 * d[6] / n, 100 * d[7] / n,
+      100 * (d[8] + d[9] + d[10] + d[11]) / n }'
 }
 # a range of new ID numbers of its own for every wrk run (bench/common.lua), kept with the data
 id_block() {
@@ -301,6 +323,7 @@ id_block() {
 jnum() { printf '%s\n' "$1" | sed -n "s/.*\"$2\":\([-0-9.]*\).*/\1/p"; }
 
 : >"$W/results.jsonl"
+: >"$W/writer.txt"
 for conns in $CONNECTIONS; do
   for p in $PROFILES; do
     [ -f "bench/$p.lua" ] || die "no profile bench/$p.lua"
@@ -377,6 +400,15 @@ MEM_GB=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
     "(VmHWM: each login's argon2id takes 64 MiB while it runs, one per server thread);" \
     "baseline $(mb "$BASELINE_IDLE_KB") MB idle. $SROWS_END $ENTITY rows at the end."
   echo
+  if [ -s "$W/writer.txt" ]; then
+    echo "Group commit (docs/group-commit.md): the writer's batches during each measured shegong run" \
+      "(from /metrics), as shares of the batches by writes per batch:"
+    echo
+    echo "| profile | conns | writes | batches | writes per batch | 1 | 2–3 | 4–7 | 8–15 | 16–31 | ≥ 32 |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    cat "$W/writer.txt"
+    echo
+  fi
   echo "Targets (reported, not asserted):"
   echo
   for conns in $CONNECTIONS; do
