@@ -67,9 +67,12 @@ const char *db_like_contains(struct arena *a, const char *s)
     return out;
 }
 
-enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
-                   const char *order, int64_t page, int64_t size, int64_t *total,
-                   struct db_rows *rows)
+/* Below this many rows, a keyed page is read as a plain one. */
+#define SQLQ_KEYED_MIN 200
+
+static enum err page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
+                     const char *table, const char *key, const char *order, int64_t page,
+                     int64_t size, int64_t *total, struct db_rows *rows)
 {
     if (from->overflow)
         return ERR_TOO_LARGE;
@@ -87,9 +90,19 @@ enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const s
     if (e)
         return e;
     *total = db_int(&count, 0, 0);
+    if (*total <= SQLQ_KEYED_MIN)
+        key = NULL; /* a short list is read whole at no cost: the second look-up is not needed */
     sqlq_init(&q);
     sqlq_add(&q, "SELECT ");
     sqlq_add(&q, cols);
+    if (key) {
+        sqlq_add(&q, " FROM ");
+        sqlq_add(&q, table);
+        sqlq_add(&q, " t WHERE t.");
+        sqlq_add(&q, key);
+        sqlq_add(&q, " IN (SELECT t.");
+        sqlq_add(&q, key);
+    }
     sqlq_add(&q, " ");
     sqlq_add(&q, from->sql.buf);
     memcpy(q.args, from->args, sizeof(from->args[0]) * (size_t)from->nargs);
@@ -100,7 +113,26 @@ enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const s
     sqlq_arg(&q, DB_I(size));
     sqlq_add(&q, " OFFSET ");
     sqlq_arg(&q, DB_I((page - 1) * size));
+    if (key) {
+        sqlq_add(&q, ") ORDER BY ");
+        sqlq_add(&q, order);
+    }
     e = sqlq_query(&q, c, a, rows);
     sqlq_release(&q);
     return e;
+}
+
+enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
+                   const char *order, int64_t page_no, int64_t size, int64_t *total,
+                   struct db_rows *rows)
+{
+    return page(c, a, cols, from, NULL, NULL, order, page_no, size, total, rows);
+}
+
+enum err sqlq_page_keyed(struct db_conn *c, struct arena *a, const char *cols,
+                         const struct sqlq *from, const char *table, const char *key,
+                         const char *order, int64_t page_no, int64_t size, int64_t *total,
+                         struct db_rows *rows)
+{
+    return page(c, a, cols, from, table, key, order, page_no, size, total, rows);
 }

@@ -33,6 +33,15 @@ const char *db_like_contains(struct arena *a, const char *s);
 enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
                    const char *order, int64_t page, int64_t size, int64_t *total,
                    struct db_rows *rows);
+/* The same for a from of one table with alias t and no join, choosing the page by key first:
+ * SELECT cols FROM table t WHERE t.key IN (SELECT t.key from ORDER BY order LIMIT OFFSET)
+ * ORDER BY order. The page is chosen from what the conditions and the sort need (often an
+ * index alone) and only the page's rows are read whole, not every row the sort saw. A list
+ * of at most a couple of hundred rows is read as sqlq_page reads it. */
+enum err sqlq_page_keyed(struct db_conn *c, struct arena *a, const char *cols,
+                         const struct sqlq *from, const char *table, const char *key,
+                         const char *order, int64_t page, int64_t size, int64_t *total,
+                         struct db_rows *rows);
 /* Runs the statement (rows into a). */
 enum err sqlq_query(struct sqlq *q, struct db_conn *c, struct arena *a, struct db_rows *out);
 /* Runs a statement that returns no rows; changes may be NULL. */

@@ -261,7 +261,14 @@ enum err engine_list(struct req *r)
     enum err err = engine_query_build(r, e, &q);
     int64_t total = 0;
     struct db_rows rows;
-    if (!err)
+    /* a page is chosen on the key first when the rows come from the entity's table alone (a
+     * search joins its full-text table: that page is read as it is) */
+    bool keyed = !err && q.from.sql.buf && !strstr(q.from.sql.buf, " JOIN ");
+    if (!err && keyed)
+        err = sqlq_page_keyed(r->db, &r->arena, q.cols, &q.from, e->table,
+                              e->flags & ENTITY_REFERENCE ? e->key : "id", q.order,
+                              q.keyset ? 1 : q.page, q.size, &total, &rows);
+    else if (!err)
         err = sqlq_page(r->db, &r->arena, q.cols, &q.from, q.order, q.keyset ? 1 : q.page, q.size,
                         &total, &rows);
     engine_query_release(&q);

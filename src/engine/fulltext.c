@@ -65,8 +65,8 @@ enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, con
                    DB_ARGS(DB_I(id), DB_T(vector)), NULL);
 }
 
-enum err engine_fts_where(struct req *r, const struct entity *e, const char *text,
-                          struct sqlq *from, const char **order)
+enum err engine_fts_join(struct req *r, const struct entity *e, const char *text, struct sqlq *from,
+                         const char **order)
 {
     *order = NULL;
     bool pg = on_postgres(r);
@@ -83,19 +83,24 @@ enum err engine_fts_where(struct req *r, const struct entity *e, const char *tex
         return err;
     if (!match)
         return ERR_OK; /* nothing searchable typed: no condition */
-    sqlq_add(from, " AND t.id IN (SELECT rowid FROM ");
-    sqlq_add(from, e->table);
-    sqlq_add(from, pg ? "_fts WHERE body @@ " : "_fts WHERE body MATCH ");
-    sqlq_arg(from, DB_T(match));
-    sqlq_add(from, pg ? "::tsquery)" : ")");
-    /* best first (the placeholder is the one bound above): bm25 rank, lower is better, in
-     * SQLite; ts_rank, higher is better, in PostgreSQL */
-    *order = pg ? arena_printf(&r->arena,
-                               "(SELECT ts_rank(f.body, $%d::tsquery) FROM %s_fts f "
-                               "WHERE f.rowid = t.id) DESC",
-                               from->nargs, e->table)
-                : arena_printf(&r->arena,
-                               "(SELECT rank FROM %s_fts WHERE body MATCH $%d AND rowid = t.id)",
-                               e->table, from->nargs);
+    /* the matches with their rank, computed once in one pass over the index (a rank looked
+     * up per row would run the search again for every matching row) */
+    if (pg) {
+        sqlq_add(from, " JOIN ");
+        sqlq_add(from, e->table);
+        sqlq_add(from, "_fts fts ON fts.rowid = t.id AND fts.body @@ ");
+        sqlq_arg(from, DB_T(match));
+        sqlq_add(from, "::tsquery");
+    } else {
+        sqlq_add(from, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM ");
+        sqlq_add(from, e->table);
+        sqlq_add(from, "_fts WHERE body MATCH ");
+        sqlq_arg(from, DB_T(match));
+        sqlq_add(from, ") fts ON fts.fts_id = t.id");
+    }
+    /* best first: bm25 rank, lower is better, in SQLite; ts_rank, higher is better, in
+     * PostgreSQL (the placeholder is the one bound above) */
+    *order = pg ? arena_printf(&r->arena, "ts_rank(fts.body, $%d::tsquery) DESC", from->nargs)
+                : "fts.fts_rank";
     return *order ? ERR_OK : ERR_NOMEM;
 }

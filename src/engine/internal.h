@@ -70,8 +70,11 @@ enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, con
 enum err engine_fts_document(struct req *r, const struct entity *e, json_t *values,
                              const char **doc);
 enum err engine_fts_delete(struct req *r, const struct entity *e, int64_t id);
-enum err engine_fts_where(struct req *r, const struct entity *e, const char *text,
-                          struct sqlq *from, const char **order);
+/* Joins the full-text matches of text to from ("FROM table t", before its WHERE) as alias
+ * fts, and gives the ORDER BY text that puts the best first (*order NULL: nothing
+ * searchable was typed, and nothing was joined). A q too long is a field error on r. */
+enum err engine_fts_join(struct req *r, const struct entity *e, const char *text, struct sqlq *from,
+                         const char **order);
 
 /* Renews row id's full-text document from its stored values (ENTITY_FTS only). */
 enum err engine_reindex(struct req *r, const struct entity *e, int64_t id);

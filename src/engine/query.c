@@ -176,17 +176,18 @@ static enum err filter(struct req *r, const struct entity *e, struct engine_quer
     return ERR_OK;
 }
 
+/* q= on an entity without a full-text table: LIKE on its searchable fields (one with the
+ * table was joined before the conditions: fts_order is its ranking, NULL when nothing
+ * searchable was typed). */
 static enum err full_text(struct req *r, const struct entity *e, struct engine_query *q,
-                          const char *text, bool *ranked)
+                          const char *text, const char *fts_order, bool *ranked)
 {
     if (e->flags & ENTITY_FTS) {
-        const char *order;
-        enum err err = engine_fts_where(r, e, text, &q->from, &order);
-        if (!err && order) {
-            q->order = order;
+        if (fts_order) {
+            q->order = fts_order;
             *ranked = true;
         }
-        return err;
+        return ERR_OK;
     }
     int n = 0;
     for (const struct field_def *f = e->fields; f->name; f++) {
@@ -325,7 +326,19 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
 
     sqlq_add(&q->from, "FROM ");
     sqlq_add(&q->from, e->table);
-    sqlq_add(&q->from, " t WHERE ");
+    sqlq_add(&q->from, " t");
+    /* a full-text search joins its matches before the conditions (engine_fts_join) */
+    const char *fts_order = NULL;
+    if (e->flags & ENTITY_FTS) {
+        const char *text = NULL;
+        for (int i = 0; i < as.n; i++)
+            if (strcmp(as.a[i].key, "q") == 0 && *as.a[i].value && strlen(as.a[i].value) <= 1000)
+                text = as.a[i].value;
+        enum err jerr = text ? engine_fts_join(r, e, text, &q->from, &fts_order) : ERR_OK;
+        if (jerr && jerr != ERR_INVALID)
+            return jerr;
+    }
+    sqlq_add(&q->from, " WHERE ");
     const struct field_def *scope = engine_scope_field(e);
     if (scope)
         access_scope_sql(&r->scope, arena_printf(&r->arena, "t.%s", scope->name), &r->arena,
@@ -391,7 +404,7 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     }
     bool ranked = false;
     if (text && !r->nerrors) {
-        err = full_text(r, e, q, text, &ranked);
+        err = full_text(r, e, q, text, fts_order, &ranked);
         if (err)
             return err;
     }
