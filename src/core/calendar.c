@@ -3,6 +3,7 @@
 #include "core/calendar.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Day numbers from civil dates and back, after Howard Hinnant's "chrono-compatible
@@ -107,6 +108,39 @@ int calendar_year_of(int32_t day)
     int y, m, d;
     calendar_to_ymd(day, &y, &m, &d);
     return y;
+}
+
+bool calendar_parse_month(const char *s, int *month)
+{
+    if (!s || strlen(s) != CALENDAR_MONTH_LEN || s[4] != '-')
+        return false;
+    for (int i = 0; i < CALENDAR_MONTH_LEN; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    if (y < 1 || m < 1 || m > 12)
+        return false;
+    *month = y * 12 + (m - 1);
+    return true;
+}
+
+void calendar_format_month(int month, char out[CALENDAR_MONTH_LEN + 1])
+{
+    unsigned u = month > 0 ? (unsigned)month : 0u; /* months of years 1..9999 */
+    snprintf(out, CALENDAR_MONTH_LEN + 1, "%04u-%02u", u / 12u % 10000u, u % 12u + 1u);
+}
+
+int calendar_month_of(int32_t day)
+{
+    int y, m, d;
+    calendar_to_ymd(day, &y, &m, &d);
+    return y * 12 + (m - 1);
+}
+
+int32_t calendar_month_first(int month)
+{
+    return calendar_from_ymd(month / 12, month % 12 + 1, 1);
 }
 
 int calendar_weekday(int32_t day)

@@ -62,6 +62,15 @@ bool calendar_valid_ymd(int y, int m, int d);
 int32_t calendar_from_ymd(int y, int m, int d);
 void calendar_to_ymd(int32_t day, int *y, int *m, int *d);
 int calendar_year_of(int32_t day);
+/* Statistics months ("YYYY-MM", years 1..9999) as month numbers y * 12 + (m - 1), so that
+ * months count and compare as integers. calendar_parse_month accepts exactly that form;
+ * calendar_format_month writes it and a NUL into out. */
+#define CALENDAR_MONTH_LEN 7
+bool calendar_parse_month(const char *s, int *month);
+void calendar_format_month(int month, char out[CALENDAR_MONTH_LEN + 1]);
+/* The month of a day number, and the first day number of a month. */
+int calendar_month_of(int32_t day);
+int32_t calendar_month_first(int month);
 /* ISO weekday: 1 Monday .. 7 Sunday. */
 int calendar_weekday(int32_t day);
 /* The first and last day numbers that are dates in years 1..9999. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/regioncode.h"
 #include "modules/region/region.h"
 #include "modules/whistle/internal.h"
@@ -30,14 +31,6 @@
 
 /* ---- Parameters ------------------------------------------------------------------------ */
 
-static bool digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 /* ?month=YYYY-MM, this month (Asia/Shanghai) when absent. */
 static const char *month_param(struct req *r, char buf[8])
 {
@@ -46,8 +39,8 @@ static const char *month_param(struct req *r, char buf[8])
         whistle_month_of(r->now, buf);
         return buf;
     }
-    if (strlen(m) != 7 || !digits(m, 4) || m[4] != '-' || !digits(m + 5, 2) ||
-        strncmp(m, "0000", 4) == 0 || strcmp(m + 5, "01") < 0 || strcmp(m + 5, "12") > 0) {
+    int month;
+    if (!calendar_parse_month(m, &month)) {
         req_field_error(r, "month", "统计月份", "whistle_invalid_month");
         return NULL;
     }

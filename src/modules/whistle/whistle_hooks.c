@@ -25,9 +25,7 @@
 
 void whistle_month_of(int64_t t, char out[8])
 {
-    int y, m, d;
-    calendar_to_ymd(calendar_today(t), &y, &m, &d);
-    snprintf(out, 8, "%04d-%02d", y, m);
+    calendar_format_month(calendar_month_of(calendar_today(t)), out);
 }
 
 enum err whistle_check_raiser(struct req *r, int64_t unit)

@@ -115,33 +115,17 @@ static void add_flags(struct sqlq *q, struct arena *a, const struct source *src,
 
 /* ---- Months ------------------------------------------------------------------------ */
 
-/* "YYYY-MM" as y * 12 + (m - 1); false unless exactly that form of a month of 1..9999. */
-static bool month_parse(const char *s, int *out)
-{
-    if (!s || strlen(s) != 7 || s[4] != '-')
-        return false;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    if (y < 1 || m < 1 || m > 12)
-        return false;
-    *out = y * 12 + (m - 1);
-    return true;
-}
-
-/* The month of now in Asia/Shanghai, as month_parse counts. */
+/* Months are calendar month numbers (core/calendar.h: y * 12 + m - 1). */
 static int month_now(const struct req *r)
 {
-    int y, m, d;
-    calendar_to_ymd(calendar_today(r->now), &y, &m, &d);
-    return y * 12 + (m - 1);
+    return calendar_month_of(calendar_today(r->now));
 }
 
 static const char *month_text(struct arena *a, int ym)
 {
-    return arena_printf(a, "%04d-%02d", ym / 12, ym % 12 + 1);
+    char buf[CALENDAR_MONTH_LEN + 1];
+    calendar_format_month(ym, buf);
+    return arena_strdup(a, buf);
 }
 
 /* ?month=, the current month when absent; NULL after a field error. */
@@ -152,7 +136,7 @@ static const char *month_param(struct req *r, int *ym)
         *ym = month_now(r);
         return month_text(&r->arena, *ym);
     }
-    if (!month_parse(s, ym)) {
+    if (!calendar_parse_month(s, ym)) {
         req_field_error(r, "month", "月份", "workorder_month");
         return NULL;
     }
@@ -616,7 +600,7 @@ enum err workorder_rates_publish(struct req *r)
     body_allow(r, keys);
     const char *month = body_str(r, "month", "月份", REQUIRED, 20);
     int ym = 0;
-    if (month && !month_parse(month, &ym))
+    if (month && !calendar_parse_month(month, &ym))
         req_field_error(r, "month", "月份", "workorder_month");
     else if (month && ym >= month_now(r))
         req_field_error(r, "month", "月份", "workorder_month_not_ended");

@@ -32,33 +32,15 @@
 
 /* ---- Months ------------------------------------------------------------------------ */
 
-static bool month_parse(const char *s, int *out)
-{
-    if (!s || strlen(s) != 7 || s[4] != '-')
-        return false;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    if (y < 1 || m < 1 || m > 12)
-        return false;
-    *out = y * 12 + (m - 1);
-    return true;
-}
-
 static int month_now(const struct req *r)
 {
-    int y, m, d;
-    calendar_to_ymd(calendar_today(r->now), &y, &m, &d);
-    return y * 12 + (m - 1);
+    return calendar_month_of(calendar_today(r->now));
 }
 
 /* The first second of month ym (y * 12 + m - 1) in Asia/Shanghai. */
 static int64_t month_start(int ym)
 {
-    return (int64_t)calendar_from_ymd(ym / 12, ym % 12 + 1, 1) * DEADLINE_DAY_SECONDS -
-           DEADLINE_SHANGHAI_SHIFT;
+    return (int64_t)calendar_month_first(ym) * DEADLINE_DAY_SECONDS - DEADLINE_SHANGHAI_SHIFT;
 }
 
 /* ---- The monthly_topic entity ------------------------------------------------------ */
@@ -256,7 +238,8 @@ static enum err mt_validate(struct req *r, const struct entity *e, struct engine
     }
     int ym;
     const char *month = json_string_value(json_object_get(row->values, "month"));
-    if (month && !has_error(r, "month") && month_parse(month, &ym) && ym > month_now(r) + 1)
+    if (month && !has_error(r, "month") && calendar_parse_month(month, &ym) &&
+        ym > month_now(r) + 1)
         req_field_error(r, "month", "月份", "workorder_topic_month_future");
     return ERR_OK;
 }
@@ -295,7 +278,7 @@ static enum err mt_before_save(struct req *r, const struct entity *e, struct eng
     const char *region = json_string_value(value_of(row, "region_code"));
     int64_t category = id_of(value_of(row, "category_id"));
     int ym;
-    if (!month || !region || !category || !month_parse(month, &ym))
+    if (!month || !region || !category || !calendar_parse_month(month, &ym))
         return ERR_OK; /* the field checks have refused it already */
     struct db_rows rows;
     enum err err = db_query(r->db, &r->arena,
@@ -531,7 +514,7 @@ enum err workorder_topics(struct req *r)
 {
     int last = month_now(r);
     const char *month = query_str(r, "month");
-    if (month && !month_parse(month, &last))
+    if (month && !calendar_parse_month(month, &last))
         req_field_error(r, "month", "月份", "workorder_month");
     int64_t months = TOPIC_MONTHS, limit = TOPIC_LIMIT;
     query_int(r, "months", &months);

@@ -22,11 +22,9 @@
 /* ---- Helpers ------------------------------------------------------------------------ */
 
 /* "YYYY-MM" of now in Asia/Shanghai: the month an order counts in. */
-static void month_of(int64_t now, char out[8])
+static void month_of(int64_t now, char out[CALENDAR_MONTH_LEN + 1])
 {
-    int y, m, d;
-    calendar_to_ymd(calendar_today(now), &y, &m, &d);
-    snprintf(out, 8, "%04u-%02u", (unsigned)(y % 10000), (unsigned)(m % 100));
+    calendar_format_month(calendar_month_of(calendar_today(now)), out);
 }
 
 /* ---- Orders: who reads ---------------------------------------------------------------------- */

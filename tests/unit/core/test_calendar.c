@@ -510,6 +510,27 @@ static void test_bad_arguments(void **state)
         ERR_INVALID);
 }
 
+/* Statistics months: "YYYY-MM" both ways, counting across a year's end, the first day. */
+static void test_months(void **state)
+{
+    (void)state;
+    int m = 0;
+    assert_true(calendar_parse_month("2026-11", &m));
+    assert_int_equal(m, 2026 * 12 + 10);
+    char out[CALENDAR_MONTH_LEN + 1];
+    calendar_format_month(m + 2, out);
+    assert_string_equal(out, "2027-01");
+    calendar_format_month(m - 11, out);
+    assert_string_equal(out, "2025-12");
+    assert_int_equal(calendar_month_of(calendar_from_ymd(2026, 11, 30)), m);
+    assert_int_equal(calendar_month_first(m), calendar_from_ymd(2026, 11, 1));
+    assert_int_equal(calendar_month_first(m + 3), calendar_from_ymd(2027, 2, 1));
+    const char *bad[] = {NULL,      "",        "2026-1",      "2026-13",    "2026-00",
+                         "0000-05", "2026/11", "２０２６-11", "2026-11-01", "20a6-11"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(calendar_parse_month(bad[i], &m));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_working_days_between, setup, teardown),
         cmocka_unit_test_setup_teardown(test_years_without_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+        cmocka_unit_test(test_months),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
