@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { Server, PASSWORD } from '../api/lib/server.mjs';
 import { COUNTY, STREET, seedRegions, makeSpecimen } from '../api/lib/fixture.mjs';
-import { WEB_DIR, launch, onPage, keyboardLogin } from './lib/browser.mjs';
+import { WEB_DIR, launch, onPage, keyboardLogin, menu } from './lib/browser.mjs';
 
 let s, browser;
 before(async () => {
@@ -25,7 +25,6 @@ after(async () => {
   try { await s?.stop(); } finally { s?.cleanup(); }
 });
 
-const menu = (page) => page.getByRole('navigation', { name: '主菜单' });
 
 /** Chooses a region by name in an Element Plus cascader (checkStrictly: a radio per node). */
 async function chooseRegion(page, cascader, name) {

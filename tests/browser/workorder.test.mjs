@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, PASSWORD } from '../api/lib/server.mjs';
 import { COUNTY, STREET, seedRegions } from '../api/lib/fixture.mjs';
-import { WEB_DIR, launch, onPage } from './lib/browser.mjs';
+import { WEB_DIR, launch, onPage, formLogin, menu } from './lib/browser.mjs';
 
 const DISTRICT_UNIT = '朝阳区人民政府';
 const STREET_UNIT = '建外街道办事处';
@@ -75,31 +75,7 @@ after(async () => {
   try { await s?.stop(); } finally { s?.cleanup(); }
 });
 
-const menu = (page) => page.getByRole('navigation', { name: '主菜单' });
-
-/** Logs in through the form; answers the second factor with the harness's authenticator. */
-async function login(page, w, username) {
-  w.allow(/^\/api\/v1\/auth\/me$/, 401);
-  await page.goto(s.base + '/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  // the landing page's to-dos and notices finish before the test navigates away
-  let landed = 0;
-  const settled = page.waitForEvent('requestfinished', {
-    predicate: (q) => /^\/api\/v1\/(todo|notices)$/.test(new URL(q.url()).pathname) && ++landed === 3,
-    timeout: 30000,
-  });
-  await page.getByLabel('密码').press('Enter');
-  const code = page.locator('#login-code');
-  const done = page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  const asked = code.waitFor().then(() => 'code');
-  if ((await Promise.race([done.then(() => 'in'), asked])) === 'code') {
-    await code.fill(await s.totpNext(username));
-    await code.press('Enter');
-    await done;
-  }
-  await settled;
-}
+const login = (page, w, username) => formLogin(page, w, s, username, PASSWORD);
 
 test('whistle officer: the board with the 报到 countdown, blowing a whistle', async (t) => {
   await onPage(t, browser, 'whistle', async (page, w) => {

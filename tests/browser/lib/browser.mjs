@@ -105,6 +105,35 @@ export async function onPage(t, browser, name, fn) {
   }
 }
 
+/** The console's main menu. */
+export const menu = (page) => page.getByRole('navigation', { name: '主菜单' });
+
+/** Logs in through the form as username of server s (api/lib/server.mjs), answering the
+ * second factor with the harness's authenticator when one is asked for; waits until the
+ * landing page (工作台) has its to-dos and both notice requests, which a test navigating away
+ * too early would abort. w is the page's watch(). */
+export async function formLogin(page, w, s, username, password) {
+  w.allow(/^\/api\/v1\/auth\/me$/, 401);
+  await page.goto(s.base + '/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  let landed = 0;
+  const settled = page.waitForEvent('requestfinished', {
+    predicate: (q) => /^\/api\/v1\/(todo|notices)$/.test(new URL(q.url()).pathname) && ++landed === 3,
+    timeout: 30000,
+  });
+  await page.getByLabel('密码').press('Enter');
+  const code = page.locator('#login-code');
+  const done = page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  const asked = code.waitFor().then(() => 'code');
+  if ((await Promise.race([done.then(() => 'in'), asked])) === 'code') {
+    await code.fill(await s.totpNext(username));
+    await code.press('Enter');
+    await done;
+  }
+  await settled;
+}
+
 /** Logs in with the keyboard only: the username field has focus, Tab, Enter. */
 export async function keyboardLogin(page, base, username, password) {
   await page.goto(base + '/');
