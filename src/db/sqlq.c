@@ -1,6 +1,7 @@
 /* SQL text plus bound values (see sqlq.h). */
 #include "db/sqlq.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 void sqlq_init(struct sqlq *q)
@@ -19,6 +20,14 @@ void sqlq_release(struct sqlq *q)
 void sqlq_add(struct sqlq *q, const char *sql)
 {
     sbuf_adds(&q->sql, sql);
+}
+
+void sqlq_addf(struct sqlq *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sbuf_vaddf(&q->sql, fmt, ap);
+    va_end(ap);
 }
 
 void sqlq_arg(struct sqlq *q, struct db_val v)
@@ -72,7 +81,8 @@ const char *db_like_contains(struct arena *a, const char *s)
 
 static enum err page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
                      const char *table, const char *key, const char *order, int64_t page,
-                     int64_t size, int64_t *total, struct db_rows *rows)
+                     int64_t size, int64_t count_max, int64_t *total, bool *exact,
+                     struct db_rows *rows)
 {
     if (from->overflow)
         return ERR_TOO_LARGE;
@@ -80,16 +90,26 @@ static enum err page(struct db_conn *c, struct arena *a, const char *cols, const
         return sbuf_err(&from->sql);
     struct sqlq q;
     sqlq_init(&q);
-    sqlq_add(&q, "SELECT COUNT(*) ");
+    /* counted to the end, or only until one more than count_max */
+    sqlq_add(&q, count_max ? "SELECT COUNT(*) FROM (SELECT 1 " : "SELECT COUNT(*) ");
     sqlq_add(&q, from->sql.buf);
     memcpy(q.args, from->args, sizeof(from->args[0]) * (size_t)from->nargs);
     q.nargs = from->nargs;
+    if (count_max) {
+        sqlq_add(&q, " LIMIT ");
+        sqlq_arg(&q, DB_I(count_max + 1));
+        sqlq_add(&q, ") c");
+    }
     struct db_rows count;
     enum err e = sqlq_query(&q, c, a, &count);
     sqlq_release(&q);
     if (e)
         return e;
     *total = db_int(&count, 0, 0);
+    if (exact)
+        *exact = !count_max || *total <= count_max;
+    if (count_max && *total > count_max)
+        *total = count_max;
     if (*total <= SQLQ_KEYED_MIN)
         key = NULL; /* a short list is read whole at no cost: the second look-up is not needed */
     sqlq_init(&q);
@@ -126,7 +146,14 @@ enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const s
                    const char *order, int64_t page_no, int64_t size, int64_t *total,
                    struct db_rows *rows)
 {
-    return page(c, a, cols, from, NULL, NULL, order, page_no, size, total, rows);
+    return page(c, a, cols, from, NULL, NULL, order, page_no, size, 0, total, NULL, rows);
+}
+
+enum err sqlq_page_capped(struct db_conn *c, struct arena *a, const char *cols,
+                          const struct sqlq *from, const char *order, int64_t page_no, int64_t size,
+                          int64_t count_max, int64_t *total, bool *exact, struct db_rows *rows)
+{
+    return page(c, a, cols, from, NULL, NULL, order, page_no, size, count_max, total, exact, rows);
 }
 
 enum err sqlq_page_keyed(struct db_conn *c, struct arena *a, const char *cols,
@@ -134,5 +161,5 @@ enum err sqlq_page_keyed(struct db_conn *c, struct arena *a, const char *cols,
                          const char *order, int64_t page_no, int64_t size, int64_t *total,
                          struct db_rows *rows)
 {
-    return page(c, a, cols, from, table, key, order, page_no, size, total, rows);
+    return page(c, a, cols, from, table, key, order, page_no, size, 0, total, NULL, rows);
 }

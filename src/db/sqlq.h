@@ -22,6 +22,8 @@ void sqlq_init(struct sqlq *q);
 void sqlq_release(struct sqlq *q);
 /* Appends code-owned SQL text. */
 void sqlq_add(struct sqlq *q, const char *sql);
+/* Appends formatted SQL text (never a value: those go through sqlq_arg). */
+void sqlq_addf(struct sqlq *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Binds v and appends its placeholder ($n). */
 void sqlq_arg(struct sqlq *q, struct db_val v);
 /* A LIKE pattern matching text that contains s, with % _ and \ escaped (use with
@@ -33,6 +35,11 @@ const char *db_like_contains(struct arena *a, const char *s);
 enum err sqlq_page(struct db_conn *c, struct arena *a, const char *cols, const struct sqlq *from,
                    const char *order, int64_t page, int64_t size, int64_t *total,
                    struct db_rows *rows);
+/* The same, counting only up to count_max (> 0): *total is then at most count_max and
+ * *exact false when the list goes on beyond it. For lists too long to count at each page. */
+enum err sqlq_page_capped(struct db_conn *c, struct arena *a, const char *cols,
+                          const struct sqlq *from, const char *order, int64_t page, int64_t size,
+                          int64_t count_max, int64_t *total, bool *exact, struct db_rows *rows);
 /* The same for a from of one table with alias t and no join, choosing the page by key first:
  * SELECT cols FROM table t WHERE t.key IN (SELECT t.key from ORDER BY order LIMIT OFFSET)
  * ORDER BY order. The page is chosen from what the conditions and the sort need (often an

@@ -260,6 +260,7 @@ enum err engine_list(struct req *r)
     struct engine_query q;
     enum err err = engine_query_build(r, e, &q);
     int64_t total = 0;
+    bool exact = true;
     struct db_rows rows;
     /* a page is chosen on the key first when the rows come from the entity's table alone (a
      * search joins its full-text table: that page is read as it is) */
@@ -269,8 +270,8 @@ enum err engine_list(struct req *r)
                               e->flags & ENTITY_REFERENCE ? e->key : "id", q.order,
                               q.keyset ? 1 : q.page, q.size, &total, &rows);
     else if (!err)
-        err = sqlq_page(r->db, &r->arena, q.cols, &q.from, q.order, q.keyset ? 1 : q.page, q.size,
-                        &total, &rows);
+        err = sqlq_page_capped(r->db, &r->arena, q.cols, &q.from, q.order, q.keyset ? 1 : q.page,
+                               q.size, q.count_max, &total, &exact, &rows);
     engine_query_release(&q);
     if (err)
         return err;
@@ -297,9 +298,11 @@ enum err engine_list(struct req *r)
         json_decref(items);
         return err;
     }
-    json_t *body =
-        json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-                  (json_int_t)(q.keyset ? 1 : q.page), "size", (json_int_t)q.size);
+    json_t *body = json_pack("{s:o, s:I, s:b, s:I, s:I}", "items", items, "total",
+                             (json_int_t)total, "total_exact", exact, "page",
+                             (json_int_t)(q.keyset ? 1 : q.page), "size", (json_int_t)q.size);
+    if (body && q.search)
+        json_object_set_new(body, "search_order", json_string(q.search));
     if (body && q.key_col && rows.nrows == (size_t)q.size) {
         size_t last = rows.nrows - 1;
         int64_t id = db_int(&rows, last, COL_ID);

@@ -271,6 +271,8 @@ struct engine_query {
     int64_t page, size; /* ?page= (from 1) and ?size= (1..200, default 20) */
     const char *lookup; /* the sealed fields filtered by ("\"id_number\",\"phone\"") or NULL:
                            such a lookup is audited */
+    int64_t count_max;  /* count the list only up to this many (0: count it all) */
+    const char *search; /* a search's order: "relevance" or "newest" (NULL: no search) */
 };
 enum err engine_query_build(struct req *r, const struct entity *e, struct engine_query *q);
 

@@ -65,10 +65,29 @@ enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, con
                    DB_ARGS(DB_I(id), DB_T(vector)), NULL);
 }
 
-enum err engine_fts_join(struct req *r, const struct entity *e, const char *text, struct sqlq *from,
-                         const char **order)
+/* Whether the search matches more than SEARCH_RANKED_MAX rows of the whole table: one look
+ * at the index, stopping after that many (no row is read). */
+static enum err many_matches(struct req *r, const struct entity *e, bool pg, const char *match,
+                             bool *many)
 {
-    *order = NULL;
+    const char *sql = arena_printf(
+        &r->arena,
+        pg ? "SELECT COUNT(*) FROM (SELECT 1 FROM %s_fts WHERE body @@ $1::tsquery LIMIT %d) m"
+           : "SELECT COUNT(*) FROM (SELECT 1 FROM %s_fts WHERE body MATCH $1 LIMIT %d)",
+        e->table, SEARCH_RANKED_MAX + 1);
+    if (!sql)
+        return ERR_NOMEM;
+    struct db_rows rows;
+    enum err err = db_query_one(r->db, &r->arena, sql, DB_ARGS(DB_T(match)), &rows);
+    if (!err)
+        *many = db_int(&rows, 0, 0) > SEARCH_RANKED_MAX;
+    return err;
+}
+
+enum err engine_fts_from(struct req *r, const struct entity *e, const char *text, bool sorted,
+                         struct sqlq *from, struct engine_fts *out)
+{
+    *out = (struct engine_fts){0};
     bool pg = on_postgres(r);
     struct sbuf m;
     size_t nterms = 0;
@@ -78,29 +97,45 @@ enum err engine_fts_join(struct req *r, const struct entity *e, const char *text
     const char *match = err || !nterms ? NULL : arena_strdup(&r->arena, m.buf);
     sbuf_release(&m);
     if (err == ERR_TOO_LARGE)
-        return req_field_error(r, "q", "关键字", "too_long");
-    if (err)
+        err = req_field_error(r, "q", "关键字", "too_long");
+    if (err || !match) { /* !match: nothing searchable typed, no condition */
+        sqlq_addf(from, "FROM %s t", e->table);
         return err;
-    if (!match)
-        return ERR_OK; /* nothing searchable typed: no condition */
-    /* the matches with their rank, computed once in one pass over the index (a rank looked
-     * up per row would run the search again for every matching row) */
+    }
+    bool many = false;
+    if (!sorted && (err = many_matches(r, e, pg, match, &many)))
+        return err;
+    if (many) {
+        /* newest first, the index driving: its matches are read from the newest down and
+         * each one's row checked, until the page is full (SQLite's CROSS JOIN keeps the
+         * index outside; PostgreSQL takes no ON after CROSS JOIN and plans it itself) */
+        sqlq_addf(from, "FROM %s_fts fts %s %s t ON t.id = fts.rowid AND fts.body %s ", e->table,
+                  pg ? "JOIN" : "CROSS JOIN", e->table, pg ? "@@" : "MATCH");
+        sqlq_arg(from, DB_T(match));
+        sqlq_add(from, pg ? "::tsquery" : "");
+        out->order = "fts.rowid DESC";
+        out->capped = true;
+        return ERR_OK;
+    }
+    /* few matches (or a sort of the reader's own): all of them with their rank, computed once
+     * in one pass over the index (a rank looked up per row would run the search again for
+     * every matching row) */
+    sqlq_addf(from, "FROM %s t", e->table);
     if (pg) {
-        sqlq_add(from, " JOIN ");
-        sqlq_add(from, e->table);
-        sqlq_add(from, "_fts fts ON fts.rowid = t.id AND fts.body @@ ");
+        sqlq_addf(from, " JOIN %s_fts fts ON fts.rowid = t.id AND fts.body @@ ", e->table);
         sqlq_arg(from, DB_T(match));
         sqlq_add(from, "::tsquery");
     } else {
-        sqlq_add(from, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM ");
-        sqlq_add(from, e->table);
-        sqlq_add(from, "_fts WHERE body MATCH ");
+        sqlq_addf(from,
+                  " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM %s_fts WHERE body MATCH ",
+                  e->table);
         sqlq_arg(from, DB_T(match));
         sqlq_add(from, ") fts ON fts.fts_id = t.id");
     }
     /* best first: bm25 rank, lower is better, in SQLite; ts_rank, higher is better, in
      * PostgreSQL (the placeholder is the one bound above) */
-    *order = pg ? arena_printf(&r->arena, "ts_rank(fts.body, $%d::tsquery) DESC", from->nargs)
-                : "fts.fts_rank";
-    return *order ? ERR_OK : ERR_NOMEM;
+    out->order = pg ? arena_printf(&r->arena, "ts_rank(fts.body, $%d::tsquery) DESC", from->nargs)
+                    : "fts.fts_rank";
+    out->ranked = true;
+    return out->order ? ERR_OK : ERR_NOMEM;
 }

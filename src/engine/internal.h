@@ -70,11 +70,23 @@ enum err engine_fts_index(struct req *r, const struct entity *e, int64_t id, con
 enum err engine_fts_document(struct req *r, const struct entity *e, json_t *values,
                              const char **doc);
 enum err engine_fts_delete(struct req *r, const struct entity *e, int64_t id);
-/* Joins the full-text matches of text to from ("FROM table t", before its WHERE) as alias
- * fts, and gives the ORDER BY text that puts the best first (*order NULL: nothing
- * searchable was typed, and nothing was joined). A q too long is a field error on r. */
-enum err engine_fts_join(struct req *r, const struct entity *e, const char *text, struct sqlq *from,
-                         const char **order);
+/* A search ranks its matches best first when they are at most this many in the whole
+ * table; beyond, it lists them newest first, reading the index from the newest down and
+ * stopping when the page is full, and counts those in scope only SEARCH_COUNT_AHEAD pages
+ * past the page asked for (counting them all would read every match's row). */
+#define SEARCH_RANKED_MAX  2000
+#define SEARCH_COUNT_AHEAD 4
+struct engine_fts {
+    const char *order; /* the ORDER BY text of the search's own order (NULL: no search) */
+    bool ranked;       /* best first (else newest first) */
+    bool capped;       /* count only SEARCH_COUNT_AHEAD pages ahead (else count them all) */
+};
+/* Starts from ("FROM ...", before its WHERE) with the table t and the full-text matches of
+ * text as alias fts, ranked or newest first as above (sorted: the reader gave a sort of their own,
+ * which orders all the matches; the rank only breaks no tie then); with nothing searchable
+ * in text, the table alone and out->order NULL. A q too long is a field error on r. */
+enum err engine_fts_from(struct req *r, const struct entity *e, const char *text, bool sorted,
+                         struct sqlq *from, struct engine_fts *out);
 
 /* Renews row id's full-text document from its stored values (ENTITY_FTS only). */
 enum err engine_reindex(struct req *r, const struct entity *e, int64_t id);

@@ -323,14 +323,18 @@ static json_t *action_schema(const struct entity *e, const struct transition *t)
 void openapi_entity_schemas(struct arena *a, const struct entity *e, json_t *schemas)
 {
     json_object_set_new(schemas, e->name, row_schema(e));
-    json_object_set_new(schemas, openapi_name(a, e, "_list"),
-                        json_pack("{s:s, s:[s, s, s, s], s:{s:{s:s, s:o}, s:{s:s}, s:{s:s}, "
-                                  "s:{s:s}, s:{s:s, s:s}}}",
-                                  "type", "object", "required", "items", "total", "page", "size",
-                                  "properties", "items", "type", "array", "items",
-                                  openapi_ref(e->name), "total", "type", "integer", "page", "type",
-                                  "integer", "size", "type", "integer", "next", "type", "string",
-                                  "description", "下一页的 after 参数（按编号或时间排序时）"));
+    json_object_set_new(
+        schemas, openapi_name(a, e, "_list"),
+        json_pack("{s:s, s:[s, s, s, s, s], s:{s:{s:s, s:o}, s:{s:s}, s:{s:s, "
+                  "s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:[s, s], s:s}}}",
+                  "type", "object", "required", "items", "total", "total_exact", "page", "size",
+                  "properties", "items", "type", "array", "items", openapi_ref(e->name), "total",
+                  "type", "integer", "total_exact", "type", "boolean", "description",
+                  "false：匹配很多，total 只数到本页之后四页（检索按时间从新到旧）", "page", "type",
+                  "integer", "size", "type", "integer", "next", "type", "string", "description",
+                  "下一页的 after 参数（按编号或时间排序时）", "search_order", "type", "string",
+                  "enum", "relevance", "newest", "description",
+                  "有关键词 q 时：按相关度或按时间从新到旧"));
     if (e->perms.write && !(e->flags & ENTITY_REFERENCE)) {
         json_object_set_new(schemas, openapi_name(a, e, "_create"), input_schema(e, true));
         json_object_set_new(schemas, openapi_name(a, e, "_update"), input_schema(e, false));

@@ -177,14 +177,15 @@ static enum err filter(struct req *r, const struct entity *e, struct engine_quer
 }
 
 /* q= on an entity without a full-text table: LIKE on its searchable fields (one with the
- * table was joined before the conditions: fts_order is its ranking, NULL when nothing
- * searchable was typed). */
+ * table started from its matches: fts has their order, NULL when nothing searchable was
+ * typed, and how far to count them). */
 static enum err full_text(struct req *r, const struct entity *e, struct engine_query *q,
-                          const char *text, const char *fts_order, bool *ranked)
+                          const char *text, const struct engine_fts *fts, bool *ranked)
 {
     if (e->flags & ENTITY_FTS) {
-        if (fts_order) {
-            q->order = fts_order;
+        if (fts->order) {
+            q->order = fts->order;
+            q->search = fts->ranked ? "relevance" : "newest";
             *ranked = true;
         }
         return ERR_OK;
@@ -324,19 +325,24 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     if (as.overflow)
         return req_field_error(r, "query", "查询条件", "too_many");
 
-    sqlq_add(&q->from, "FROM ");
-    sqlq_add(&q->from, e->table);
-    sqlq_add(&q->from, " t");
-    /* a full-text search joins its matches before the conditions (engine_fts_join) */
-    const char *fts_order = NULL;
-    if (e->flags & ENTITY_FTS) {
-        const char *text = NULL;
-        for (int i = 0; i < as.n; i++)
-            if (strcmp(as.a[i].key, "q") == 0 && *as.a[i].value && strlen(as.a[i].value) <= 1000)
-                text = as.a[i].value;
-        enum err jerr = text ? engine_fts_join(r, e, text, &q->from, &fts_order) : ERR_OK;
+    /* a full-text search starts from its matches (engine_fts_from) */
+    struct engine_fts fts = {0};
+    const char *text = NULL;
+    bool sorted = false;
+    for (int i = 0; i < as.n; i++) {
+        if (strcmp(as.a[i].key, "q") == 0 && *as.a[i].value && strlen(as.a[i].value) <= 1000)
+            text = as.a[i].value;
+        if (strcmp(as.a[i].key, "sort") == 0 && *as.a[i].value)
+            sorted = true;
+    }
+    if ((e->flags & ENTITY_FTS) && text) {
+        enum err jerr = engine_fts_from(r, e, text, sorted, &q->from, &fts);
         if (jerr && jerr != ERR_INVALID)
             return jerr;
+    } else {
+        sqlq_add(&q->from, "FROM ");
+        sqlq_add(&q->from, e->table);
+        sqlq_add(&q->from, " t");
     }
     sqlq_add(&q->from, " WHERE ");
     const struct field_def *scope = engine_scope_field(e);
@@ -349,7 +355,8 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     if (ferr)
         return ferr;
 
-    const char *sort_spec = NULL, *after = NULL, *text = NULL;
+    const char *sort_spec = NULL, *after = NULL;
+    text = NULL;
     bool deleted = false;
     enum err err = ERR_OK;
     for (int i = 0; i < as.n && !err; i++) {
@@ -404,19 +411,23 @@ enum err engine_query_build(struct req *r, const struct entity *e, struct engine
     }
     bool ranked = false;
     if (text && !r->nerrors) {
-        err = full_text(r, e, q, text, fts_order, &ranked);
+        err = full_text(r, e, q, text, &fts, &ranked);
         if (err)
             return err;
     }
     if (sort_spec && *sort_spec) {
         err = sort(r, e, q, sort_spec, true);
-    } else if (ranked) {
+    } else if (ranked && fts.ranked) {
         q->order = arena_printf(&r->arena, "%s, t.%s", q->order, key_col(e));
+    } else if (ranked) {
+        q->order = fts.order; /* newest first: the key alone */
     } else {
         err = sort(r, e, q, e->default_sort ? e->default_sort : "-id", false);
     }
     if (err)
         return err;
+    if (fts.capped && ranked && !(sort_spec && *sort_spec)) /* the pages asked for and 4 more */
+        q->count_max = (q->page + SEARCH_COUNT_AHEAD) * q->size;
     if (after && !r->nerrors)
         err = keyset(r, e, q, after);
     if (err)

@@ -144,7 +144,9 @@ test('entity routes carry filters, paging and typed bodies from the field defini
   assert.equal(row.properties.files.type[0], 'array');
   assert.equal(row.properties.reply.readOnly, true);
   const page = doc.components.schemas.specimen_list;
-  assert.deepEqual(page.required, ['items', 'total', 'page', 'size']);
+  assert.deepEqual(page.required, ['items', 'total', 'total_exact', 'page', 'size']);
+  assert.deepEqual(page.properties.search_order.enum, ['relevance', 'newest']);
+  assert.equal(page.properties.total_exact.type, 'boolean');
 
   const action = doc.paths['/api/v1/specimen/{id}/actions/{action}'].post;
   const act = action.parameters.find((x) => x.name === 'action');

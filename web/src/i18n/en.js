@@ -202,6 +202,7 @@ export default {
     unknown: 'No such records, or no permission to read them: {entity}',
     yes: 'Yes', no: 'No', any: 'Any', exact: 'Exact match', from: 'From', to: 'To',
     q: 'Keywords', q_placeholder: 'Search by keywords', search: 'Search', reset: 'Reset',
+    search_capped: 'Many records match (counted up to {n} so far, further as you page on), newest first; add keywords or filters to narrow the search',
     more_filters: 'More filters', fewer_filters: 'Fewer filters', search_placeholder: 'Type to search',
     state: 'State', id: 'ID', created_at: 'Created', updated_at: 'Updated', deleted_at: 'Deleted',
     operations: 'Actions', view: 'View', create: 'New', edit: 'Edit', delete: 'Delete', restore: 'Restore',

@@ -201,6 +201,7 @@ export default {
     unknown: '没有此业务数据或无权查看：{entity}',
     yes: '是', no: '否', any: '全部', exact: '精确匹配', from: '起', to: '止',
     q: '关键词', q_placeholder: '输入关键词搜索', search: '查询', reset: '重置',
+    search_capped: '匹配的记录很多（已数到 {n} 条，翻页时继续往后数），按时间从新到旧排列；加关键词或条件可以缩小范围',
     more_filters: '更多条件', fewer_filters: '收起条件', search_placeholder: '输入名称搜索',
     state: '状态', id: '编号', created_at: '创建时间', updated_at: '更新时间', deleted_at: '删除时间',
     operations: '操作', view: '查看', create: '新增', edit: '编辑', delete: '删除', restore: '恢复',
