@@ -33,7 +33,8 @@ void auth_clear_cookie(struct req *r);
  * together; false when the address is over its limit for the current minute. */
 bool auth_rate_allow(struct req *r);
 /* The same for an API token's requests (SHEGONG_TOKEN_RATE a minute), so one integration
- * cannot take the server from everyone else. */
+ * cannot take the server from everyone else: counted in memory and added to the database's
+ * count at most once a second (auth.c), not written per request. */
 bool auth_token_rate_allow(struct req *r);
 
 /* One more hit for subject under kind (its own counter) in the current fixed window of

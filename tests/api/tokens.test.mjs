@@ -98,6 +98,40 @@ test('a token expires after its days', async () => {
   assertError(await s.bearer(token).get('/api/v1/auth/me'), 401, 'unauthenticated');
 });
 
+test('a token\'s requests are counted in memory and written to the shared count at most once a second', async () => {
+  const limited = new Server();
+  await limited.start({ env: { SHEGONG_TOKEN_RATE: '30' } });
+  try {
+    seedRegions(limited);
+    limited.addUser('dave', 'staff', '110105000000');
+    const made = limited.cli(['user', 'token', 'dave']);
+    assert.equal(made.status, 0, made.stderr);
+    const t = made.stdout.trim();
+    const shared = () => Number(limited.sqlite('SELECT coalesce(sum(hits), 0) FROM rate_counter').stdout.trim());
+    // the counts are per minute: start early in one, so that all of this falls in it
+    const into = Date.now() % 60000;
+    if (into > 45000) await new Promise((ok) => setTimeout(ok, 60000 - into + 200));
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) assert.equal((await limited.bearer(t).get('/api/v1/auth/me')).status, 200);
+    const elapsed = Date.now() - t0;
+    const written = shared();
+    assert.ok(written >= 1 && written <= 20, `written ${written}`);
+    // within a second only the minute's first hit is written (a slower machine writes a few more)
+    if (elapsed < 900) assert.equal(written, 1, `20 requests in ${elapsed} ms`);
+    // the limit is exact on one server: 30 pass, the 31st is refused
+    for (let i = 20; i < 30; i++) assert.equal((await limited.bearer(t).get('/api/v1/auth/me')).status, 200, `request ${i + 1}`);
+    assertError(await limited.bearer(t).get('/api/v1/auth/me'), 429, 'rate_limited');
+    // a second later the next hit writes what was counted meanwhile: the shared count has all 32
+    await new Promise((ok) => setTimeout(ok, 1100));
+    const again = await limited.bearer(t).get('/api/v1/auth/me');
+    assertError(again, 429, 'rate_limited');
+    assert.equal(shared(), 32);
+  } finally {
+    await limited.stop();
+    limited.cleanup();
+  }
+});
+
 test('an API token is limited per minute across the server: 429 with Retry-After', async () => {
   const limited = new Server();
   await limited.start({ env: { SHEGONG_TOKEN_RATE: '3' } });
