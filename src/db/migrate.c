@@ -1,9 +1,11 @@
 /* Applies the embedded migrations in order, each in its own transaction. */
 #include "db/migrate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/sbuf.h"
 
 static const char *suffix_backend(const char *name)
 {
@@ -12,6 +14,29 @@ static const char *suffix_backend(const char *name)
     if (strstr(name, ".pg.sql"))
         return "postgres";
     return NULL;
+}
+
+/* The migration's text for this database. SQLite keeps a table's rows in a B-tree keyed by
+ * the rowid, and only a column declared exactly INTEGER PRIMARY KEY is that rowid: a BIGINT
+ * PRIMARY KEY would be a second, separate unique index, written on every insert and read on
+ * every look-up by id before the row itself. So on SQLite every "BIGINT PRIMARY KEY" becomes
+ * "INTEGER PRIMARY KEY" (the same 64-bit values; only a NULL key would be filled in by SQLite
+ * instead of refused, and shegong always gives its ids). NULL when out of memory. */
+static char *dialect_sql(const char *backend, const char *sql)
+{
+    static const char from[] = "BIGINT PRIMARY KEY", to[] = "INTEGER PRIMARY KEY";
+    struct sbuf b;
+    sbuf_init(&b, (size_t)16 << 20);
+    const char *p = sql, *hit;
+    if (strcmp(backend, "sqlite") == 0)
+        for (; (hit = strstr(p, from)); p = hit + sizeof(from) - 1) {
+            sbuf_add(&b, p, (size_t)(hit - p));
+            sbuf_adds(&b, to);
+        }
+    sbuf_adds(&b, p);
+    char *out = sbuf_err(&b) ? NULL : sbuf_take(&b, NULL);
+    sbuf_release(&b);
+    return out;
 }
 
 static int known(const struct migration *list, const char *name)
@@ -76,7 +101,9 @@ enum err migrate_apply(struct db *db, const struct migration *list, FILE *log, i
             snprintf(errbuf, errlen, "cannot start migration %s: %s", m->name, db_errmsg(c));
             goto out;
         }
-        e = db_exec_script(c, m->sql);
+        char *sql = dialect_sql(db_backend(db), m->sql);
+        e = sql ? db_exec_script(c, sql) : ERR_NOMEM;
+        free(sql);
         if (e) {
             snprintf(errbuf, errlen, "migration %s failed: %s", m->name, db_errmsg(c));
             db_rollback(c);

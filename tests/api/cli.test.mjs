@@ -98,6 +98,21 @@ test('`migrate` twice is fine', () => {
   assert.match(second.stderr, /up to date/);
 });
 
+test('on SQLite every table keyed by a 64-bit id keeps its rows keyed by it (no second index)', async () => {
+  const d = freshDir();
+  const r = cli(d, ['migrate']);
+  assert.equal(r.status, 0, r.stderr);
+  if (process.env.SHEGONG_TEST_PG_URL) return; // PostgreSQL keeps BIGINT as written
+  // "BIGINT PRIMARY KEY" in a migration is made "INTEGER PRIMARY KEY", SQLite's rowid
+  assert.equal(sqlite(d, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%BIGINT PRIMARY KEY%'").stdout.trim(), '');
+  assert.match(sqlite(d, "SELECT sql FROM sqlite_master WHERE name = 'petition'").stdout, /id INTEGER PRIMARY KEY/);
+  assert.equal(sqlite(d, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_petition_1'").stdout.trim(), '0');
+  // a row's id is its rowid
+  const made = cli(d, ['user', 'add', 'rowid_check', '--role', 'staff', '--region', '110000000000', '--password-stdin'], `${PASSWORD}\n`);
+  assert.equal(made.status, 0, made.stderr);
+  assert.equal(sqlite(d, "SELECT count(*) FROM users WHERE rowid = id").stdout.trim(), '1');
+});
+
 test('a database from a newer version is refused by serve and migrate', () => {
   const d = freshDir();
   assert.equal(cli(d, ['migrate']).status, 0);
