@@ -63,9 +63,21 @@ static size_t group(struct req *r, const struct entity *e, struct perm_states *g
     return n;
 }
 
-/* "FROM table t LEFT JOIN <nearest running clock> d WHERE <live> AND <read scope> AND
- * (<state and scope per permission>)" */
-static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q, bool *any)
+/* The rows on the list come in two queries: those with a running clock, read from the clocks'
+ * index in order of the nearest due (each row once, by its nearest clock) until the list is
+ * full; then, if there is room, those without one. Joining every candidate row to its
+ * nearest clock first would read every running clock of the entity (millions of clocks at a
+ * million petitions). */
+enum todo_from_kind {
+    TODO_ROWS,    /* FROM table t WHERE <conditions> */
+    TODO_CLOCKED, /* FROM deadline dl JOIN table t (by the clocks' index, nearest due first;
+                     a row with several running clocks comes once for each) */
+    TODO_NO_CLOCK /* FROM table t WHERE <conditions> AND no clock runs */
+};
+
+/* "FROM ... WHERE <live> AND <read scope> AND (<state and scope per permission>)" */
+static enum err todo_from(struct req *r, const struct entity *e, enum todo_from_kind kind,
+                          struct sqlq *q, bool *any)
 {
     struct perm_states groups[TODO_MAX_PERMS];
     size_t n = group(r, e, groups);
@@ -74,11 +86,21 @@ static enum err todo_from(struct req *r, const struct entity *e, struct sqlq *q,
         return ERR_OK;
     bool scoped = engine_scope_field(e) != NULL;
     enum err err = ERR_OK;
-    sqlq_add(q, "FROM ");
-    sqlq_add(q, e->table);
-    sqlq_add(q, " t LEFT JOIN (SELECT row_id, MIN(due_at) AS due FROM deadline WHERE entity = ");
-    sqlq_arg(q, DB_T(e->name));
-    sqlq_add(q, " AND state = 'running' GROUP BY row_id) d ON d.row_id = t.id WHERE ");
+    if (kind == TODO_CLOCKED) {
+        /* SQLite's CROSS JOIN keeps the clocks outside; PostgreSQL takes no ON after it */
+        bool pg = strcmp(db_conn_backend(r->db), "postgres") == 0;
+        sqlq_addf(q, "FROM deadline dl %s %s t ON t.id = dl.row_id WHERE dl.entity = ",
+                  pg ? "JOIN" : "CROSS JOIN", e->table);
+        sqlq_arg(q, DB_T(e->name));
+        sqlq_add(q, " AND dl.state = 'running' AND ");
+    } else {
+        sqlq_addf(q, "FROM %s t WHERE ", e->table);
+        if (kind == TODO_NO_CLOCK) {
+            sqlq_add(q, "NOT EXISTS (SELECT 1 FROM deadline x WHERE x.entity = ");
+            sqlq_arg(q, DB_T(e->name));
+            sqlq_add(q, " AND x.row_id = t.id AND x.state = 'running') AND ");
+        }
+    }
     sqlq_add(q, (e->flags & ENTITY_SOFT_DELETE) ? "t.deleted_at IS NULL" : "1 = 1");
     if (scoped) {
         sqlq_add(q, " AND ");
@@ -128,44 +150,94 @@ static void items_free(void *p)
         json_decref(items[i].json);
 }
 
-/* The rows of e on the user's list (at most TODO_MAX, the nearest due first) and how many
- * there are in all. */
-static enum err todo_entity(struct req *r, const struct entity *e, struct todo_item *items,
-                            size_t *nitems, int64_t *count)
+/* Runs SELECT cols <from of kind> [ORDER BY order LIMIT limit OFFSET offset] into rows. */
+static enum err todo_query(struct req *r, const struct entity *e, enum todo_from_kind kind,
+                           const char *cols, const char *order, int64_t limit, int64_t offset,
+                           struct db_rows *rows)
 {
-    struct sqlq from;
-    sqlq_init(&from);
+    struct sqlq q;
+    sqlq_init(&q);
+    sqlq_add(&q, "SELECT ");
+    sqlq_add(&q, cols);
+    sqlq_add(&q, " ");
     bool any = false;
-    enum err err = todo_from(r, e, &from, &any);
-    const char *label = engine_label_column(e);
-    const char *cols = arena_printf(&r->arena, "t.id, %s%s, t.state, d.due", label ? "t." : "",
-                                    label ? label : "NULL");
-    struct db_rows rows = {0};
-    *count = 0;
+    enum err err = todo_from(r, e, kind, &q, &any);
+    if (!err && order) {
+        sqlq_add(&q, " ORDER BY ");
+        sqlq_add(&q, order);
+        sqlq_add(&q, " LIMIT ");
+        sqlq_arg(&q, DB_I(limit));
+        sqlq_add(&q, " OFFSET ");
+        sqlq_arg(&q, DB_I(offset));
+    }
     if (!err && any)
-        err = cols ? sqlq_page(r->db, &r->arena, cols, &from, "(d.due IS NULL), d.due, t.id", 1,
-                               TODO_MAX, count, &rows)
-                   : ERR_NOMEM;
-    sqlq_release(&from);
-    if (err)
-        return err;
+        err = sqlq_query(&q, r->db, &r->arena, rows);
+    sqlq_release(&q);
+    return err;
+}
+
+/* Appends the rows (id, label, state, due) as list items, up to TODO_MAX of e's (those from
+ * items[first] on), each row once. */
+static enum err todo_items(struct req *r, const struct entity *e, const struct db_rows *rows,
+                           size_t first, struct todo_item *items, size_t *nitems)
+{
     const struct workflow *w = e->workflow;
-    for (size_t i = 0; i < rows.nrows; i++) {
-        const char *state = db_str(&rows, i, 2);
-        int64_t due = db_is_null(&rows, i, 3) ? 0 : db_int(&rows, i, 3);
+    for (size_t i = 0; i < rows->nrows && *nitems - first < TODO_MAX; i++) {
+        bool seen = false;
+        for (size_t k = first; k < *nitems && !seen; k++)
+            seen = items[k].id == db_int(rows, i, 0);
+        if (seen)
+            continue;
+        const char *state = db_str(rows, i, 2);
+        int64_t due = db_is_null(rows, i, 3) ? 0 : db_int(rows, i, 3);
         json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:b, s:b}", "entity", e->name,
-                              "entity_label", e->label, "id", json_id(db_int(&rows, i, 0)), "label",
-                              db_str(&rows, i, 1) ? json_string(db_str(&rows, i, 1)) : json_null(),
+                              "entity_label", e->label, "id", json_id(db_int(rows, i, 0)), "label",
+                              db_str(rows, i, 1) ? json_string(db_str(rows, i, 1)) : json_null(),
                               "state", state, "state_label", workflow_state_label(w, state), "due",
                               due ? json_time(due) : json_null(), "overdue",
                               due && deadline_overdue(due, r->now), "due_soon",
                               due && deadline_due_soon(due, r->now, w->due_soon_days));
         if (!o)
             return ERR_NOMEM;
-        items[*nitems] = (struct todo_item){.json = o, .due = due, .id = db_int(&rows, i, 0)};
+        items[*nitems] = (struct todo_item){.json = o, .due = due, .id = db_int(rows, i, 0)};
         (*nitems)++;
     }
     return ERR_OK;
+}
+
+/* The rows of e on the user's list (at most TODO_MAX, the nearest due first, then those
+ * without a running clock) and how many there are in all. */
+static enum err todo_entity(struct req *r, const struct entity *e, struct todo_item *items,
+                            size_t *nitems, int64_t *count)
+{
+    const char *label = engine_label_column(e);
+    const char *cols =
+        arena_printf(&r->arena, "t.id, %s%s, t.state, ", label ? "t." : "", label ? label : "NULL");
+    if (!cols)
+        return ERR_NOMEM;
+    struct db_rows counted = {0}, rest = {0};
+    *count = 0;
+    enum err err = todo_query(r, e, TODO_ROWS, "COUNT(*)", NULL, 0, 0, &counted);
+    if (!err && counted.nrows)
+        *count = db_int(&counted, 0, 0);
+    /* the rows with a running clock, nearest first; a row comes again for each further
+     * clock, later: its first is kept, and pages are read until the list is full */
+    size_t first = *nitems;
+    for (int64_t offset = 0; !err && *count && *nitems - first < TODO_MAX;) {
+        struct db_rows page = {0};
+        err = todo_query(r, e, TODO_CLOCKED, arena_printf(&r->arena, "%sdl.due_at", cols),
+                         "dl.due_at, t.id", TODO_MAX, offset, &page);
+        if (!err)
+            err = todo_items(r, e, &page, first, items, nitems);
+        if (err || page.nrows < TODO_MAX)
+            break;
+        offset += TODO_MAX;
+    }
+    size_t clocked = *nitems - first;
+    if (!err && *count > (int64_t)clocked && clocked < TODO_MAX)
+        err = todo_query(r, e, TODO_NO_CLOCK, arena_printf(&r->arena, "%sNULL", cols), "t.id",
+                         TODO_MAX - (int64_t)clocked, 0, &rest);
+    return err ? err : todo_items(r, e, &rest, first, items, nitems);
 }
 
 enum err workflow_todo(struct req *r)

@@ -360,6 +360,21 @@ test('the to-do list: what each user may act on now, within scope, nearest due f
   const clerk = await todo('clerk');
   assert.ok(clerk.items.some((i) => i.id === a.id) && clerk.items.some((i) => i.id === c.id));
   assert.ok(!clerk.items.some((i) => i.id === b.id));
+  // a row without a running clock still counts and comes after those with one, due null
+  s.sqlite(`UPDATE deadline SET state = 'stopped' WHERE entity = 'specimen' AND row_id = ${a.id} AND state = 'running'`);
+  const unclocked = await todo('officer_c');
+  assert.equal(unclocked.total, 3);
+  assert.deepEqual(unclocked.items.map((i) => i.id), [...officerC.items.filter((i) => i.id !== a.id).map((i) => i.id), a.id]);
+  assert.equal(unclocked.items.at(-1).due, null);
+  s.sqlite(`UPDATE deadline SET state = 'running' WHERE entity = 'specimen' AND row_id = ${a.id} AND state = 'stopped' AND stopped_at IS NULL`);
+  // a row with two running clocks is listed once, by the nearer
+  s.sqlite(`INSERT INTO deadline (id, entity, row_id, region_code, name, label, started_at, due_at, state)
+    SELECT id + 1000000, entity, row_id, region_code, 'extra', label, started_at, due_at - 86400, 'running'
+    FROM deadline WHERE entity = 'specimen' AND row_id = ${c.id} AND name = 'handle'`);
+  const two = await todo('officer_c');
+  assert.deepEqual(two.items.map((i) => i.id).sort(), officerC.items.map((i) => i.id).sort());
+  assert.equal(new Date(two.items.find((i) => i.id === c.id).due).getTime(), new Date(item.due).getTime() - 86400000);
+  s.sqlite(`DELETE FROM deadline WHERE entity = 'specimen' AND row_id = ${c.id} AND name = 'extra'`);
   // readers and supervisors have nothing to do
   assert.deepEqual(await todo('reader'), { items: [], counts: { specimen: 0 }, total: 0 });
   assert.deepEqual(await todo('sup'), { items: [], counts: { specimen: 0 }, total: 0 });

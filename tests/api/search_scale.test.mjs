@@ -119,3 +119,28 @@ test('bad input on a search changes nothing and names the field', async () => {
   const long = await search(county, '噪'.repeat(1001));
   assert.equal(long.status, 400, long.text);
 });
+
+test('the to-do list over thousands of open items: the nearest clocks first, each row once, all counted', async () => {
+  const r = await county.get('/api/v1/todo');
+  assert.equal(r.status, 200, r.text);
+  const items = r.body.items.filter((x) => x.entity === 'petition');
+  assert.equal(items.length, 100, 'a full list');
+  assert.ok(r.body.counts.petition > 100, `counted ${r.body.counts.petition}`);
+  const ids = items.map((x) => x.id);
+  assert.equal(new Set(ids).size, ids.length, 'each row once');
+  const dues = items.map((x) => new Date(x.due).getTime());
+  assert.ok(dues.every((d, i) => i === 0 || dues[i - 1] <= d), 'nearest first');
+  // each item carries its row's nearest running clock
+  const nearest = new Map(rows(`SELECT row_id, MIN(due_at) FROM deadline WHERE entity = 'petition' AND state = 'running' AND row_id IN (${ids.join(',')}) GROUP BY row_id`)
+    .split('\n').map((l) => l.split('|')).map(([id, due]) => [id, Number(due) * 1000]));
+  for (const x of items) assert.equal(new Date(x.due).getTime(), nearest.get(x.id), x.id);
+  // nothing in those states with a nearer clock was left out
+  const states = [...new Set(items.map((x) => x.state))].map((st) => `'${st}'`).join(',');
+  const last = Math.max(...dues) / 1000;
+  const missed = rows(`SELECT count(*) FROM petition t WHERE t.state IN (${states}) AND t.id NOT IN (${ids.join(',')})
+    AND (SELECT MIN(due_at) FROM deadline d WHERE d.entity = 'petition' AND d.row_id = t.id AND d.state = 'running') < ${last}`);
+  assert.equal(missed, '0');
+  // the count is every open item the officer can act on: the same as without the clocks
+  const all = Number(rows(`SELECT count(*) FROM petition WHERE state IN (${states})`));
+  assert.ok(r.body.counts.petition >= all, `${r.body.counts.petition} >= ${all}`);
+});
