@@ -179,6 +179,21 @@ enum err auth_sessions_end(struct req *r, int64_t user_id, const char *keep_hash
     return db_exec(r->db, "DELETE FROM session WHERE user_id = $1", DB_ARGS(DB_I(user_id)), NULL);
 }
 
+/* Adds n hits to key's count in the window starting at window; *hits the count after. */
+static enum err rate_add(struct req *r, const char *key, int64_t window, int64_t n, int64_t *hits)
+{
+    struct db_rows rows;
+    enum err e =
+        db_query_one(r->db, &r->arena,
+                     "INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, $3) "
+                     "ON CONFLICT (key, window_start) DO UPDATE SET "
+                     "hits = rate_counter.hits + $3 RETURNING hits",
+                     DB_ARGS(DB_T(key), DB_I(window), DB_I(n)), &rows);
+    if (!e)
+        *hits = db_int(&rows, 0, 0);
+    return e;
+}
+
 /* Fixed windows counted in the database, so that every server on it counts together (table
  * rate_counter; the jobs remove passed windows). The key is a keyed hash of the subject
  * (an address, a token): the table never holds an address. */
@@ -192,18 +207,13 @@ bool auth_rate_hit(struct req *r, const char *kind, const char *subject, int lim
     char key[65];
     crypto_blind_index(kind, subject, key);
     int64_t now = clock_now(), window = now / window_s * window_s;
-    struct db_rows rows;
-    enum err e =
-        db_query_one(r->db, &r->arena,
-                     "INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, 1) "
-                     "ON CONFLICT (key, window_start) DO UPDATE SET "
-                     "hits = rate_counter.hits + 1 RETURNING hits",
-                     DB_ARGS(DB_T(key), DB_I(window)), &rows);
+    int64_t hits = 0;
+    enum err e = rate_add(r, key, window, 1, &hits);
     /* a database that cannot count cannot serve the request either: it fails on its own,
      * so an error here does not refuse it */
     if (e)
         return true;
-    if (db_int(&rows, 0, 0) <= limit)
+    if (hits <= limit)
         return true;
     if (retry_after)
         *retry_after = (int)(window + window_s - now);
@@ -290,24 +300,19 @@ static bool token_rate_hit(struct req *r, const char *subject, int limit)
     pthread_mutex_unlock(&token_lock);
     if (!delta)
         return count <= limit;
-    struct db_rows rows;
-    enum err e =
-        db_query_one(r->db, &r->arena,
-                     "INSERT INTO rate_counter (key, window_start, hits) VALUES ($1, $2, $3) "
-                     "ON CONFLICT (key, window_start) DO UPDATE SET "
-                     "hits = rate_counter.hits + $3 RETURNING hits",
-                     DB_ARGS(DB_T(key), DB_I(window), DB_I(delta)), &rows);
+    int64_t hits = 0;
+    enum err e = rate_add(r, key, window, delta, &hits);
     pthread_mutex_lock(&token_lock);
     t = token_slot(key, window, false); /* NULL: the minute has passed, or the slot was taken */
     if (e && t) { /* not written: written with the next hit; if the database is gone, the
                      request fails on its own (as in auth_rate_hit) */
         t->pending += delta;
         t->wrote_us = 0;
-    } else if (t && db_int(&rows, 0, 0) > t->seen) {
-        t->seen = db_int(&rows, 0, 0);
+    } else if (t && hits > t->seen) {
+        t->seen = hits;
     }
     if (!e)
-        count = (t ? t->seen + t->pending : db_int(&rows, 0, 0));
+        count = t ? t->seen + t->pending : hits;
     pthread_mutex_unlock(&token_lock);
     return e || count <= limit;
 }
