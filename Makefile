@@ -62,8 +62,11 @@ test-alloc: deps
 	  $(if $(filter true,$(CI)),-DSHEGONG_WERROR=ON) >/dev/null
 	@cmake --build $(ALLOC_BUILD) -j $(JOBS) --target shegong-test >$(ALLOC_BUILD)/build.log 2>&1 \
 	  || { cat $(ALLOC_BUILD)/build.log; exit 1; }
-	@SHEGONG_BIN=$(abspath $(ALLOC_BUILD)/shegong-test) SHEGONG_SANITIZED=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1 node --test --test-reporter=tap tests/alloc/*.test.mjs
+	@for gc in on off; do \
+	  echo "# allocation failure with group commit $$gc"; \
+	  ALLOC_GROUP_COMMIT=$$gc SHEGONG_BIN=$(abspath $(ALLOC_BUILD)/shegong-test) SHEGONG_SANITIZED=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1 node --test --test-reporter=tap tests/alloc/*.test.mjs || exit 1; \
+	done
 
 # The database unit tests again over PostgreSQL: a throwaway cluster (scripts/pg-test.sh) in
 # a fresh directory under /tmp, removed afterwards, also when a test fails or make is stopped.

@@ -32,6 +32,20 @@ bool failalloc_disarm(void)
     return was;
 }
 
+void failalloc_save(struct failalloc_state *s)
+{
+    s->countdown = countdown;
+    s->injected = injected;
+    countdown = 0;
+    injected = false;
+}
+
+void failalloc_restore(const struct failalloc_state *s)
+{
+    countdown = s->countdown;
+    injected = s->injected;
+}
+
 void failalloc_pause(bool on)
 {
     paused = on;

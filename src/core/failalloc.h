@@ -23,6 +23,16 @@ bool failalloc_disarm(void);
 /* Counts one allocation; true when this one must fail. Allocators of our own (the arena)
  * call it first. */
 bool failalloc_now(void);
+/* A countdown carried from one thread to another: a write that group commit runs on the
+ * writer's thread takes its request's countdown along and brings back what is left. */
+struct failalloc_state {
+    long countdown;
+    bool injected;
+};
+/* Moves this thread's countdown into s and disarms the thread. */
+void failalloc_save(struct failalloc_state *s);
+/* Arms this thread with the countdown in s. */
+void failalloc_restore(const struct failalloc_state *s);
 /* Stops (on) and restarts counting on this thread: jansson's parser cannot survive a failed
  * allocation (akheron/jansson#362: it drops a byte, then asserts or overruns), so the
  * torture test leaves it alone (core/jsonin.c). */
@@ -30,9 +40,23 @@ void failalloc_pause(bool on);
 
 #else
 
+struct failalloc_state {
+    char none;
+};
+
 static inline bool failalloc_now(void)
 {
     return false;
+}
+
+static inline void failalloc_save(struct failalloc_state *s)
+{
+    (void)s;
+}
+
+static inline void failalloc_restore(const struct failalloc_state *s)
+{
+    (void)s;
 }
 
 static inline void failalloc_pause(bool on)

@@ -163,6 +163,11 @@ static enum err reconnect(struct db_conn *c)
     return ERR_OK;
 }
 
+bool db_conn_stale(const struct db_conn *c)
+{
+    return c->stale;
+}
+
 enum err db_conn_get(struct db *db, struct db_conn **out)
 {
     struct db_conn *c = pthread_getspecific(db->key);

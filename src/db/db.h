@@ -76,6 +76,9 @@ const char *db_conn_backend(const struct db_conn *c);
 
 /* The calling thread's connection, opened on first use. */
 enum err db_conn_get(struct db *db, struct db_conn **out);
+/* Whether the library ran out of memory on c since it was opened: db_conn_get opens it afresh
+ * outside a transaction; inside one, the transaction should be given up. */
+bool db_conn_stale(const struct db_conn *c);
 
 /* Statements. db_exec runs a statement that returns no rows (changes may be NULL);
  * db_query copies all rows into the arena; db_query_one wants exactly one row and answers

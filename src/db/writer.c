@@ -87,6 +87,9 @@ static bool run_one(struct db_conn *c, struct job *j)
     }
     bool rollback = false;
     j->result = j->fn(c, j->ctx, &rollback);
+    if (db_conn_stale(c)) /* the library ran out of memory: give the transaction up (SQLite's
+                             FTS5 may be left inconsistent) and reopen the connection */
+        return false;
     if ((j->result || rollback) && savepoint(c, "ROLLBACK TO SAVEPOINT shegong_write"))
         return false;
     return savepoint(c, "RELEASE SAVEPOINT shegong_write") == ERR_OK;
@@ -117,7 +120,9 @@ static size_t run_batch(struct writer *w, struct db_conn *c, struct job **jobs, 
     for (int attempt = 0; attempt < 6; attempt++) {
         if (attempt)
             pause_ms(attempt * 20);
-        e = db_begin(c, DB_TX_WRITE);
+        e = db_conn_get(w->db, &c); /* opened afresh if it went stale */
+        if (!e)
+            e = db_begin(c, DB_TX_WRITE);
         if (e == ERR_DB_BUSY)
             continue;
         if (e)

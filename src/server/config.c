@@ -23,11 +23,7 @@ void config_defaults(struct config *cfg)
         .portal_submit_rate = 10,
         .portal_lookup_rate = 120,
         .sync = DB_SYNC_FULL,
-#ifdef SHEGONG_FAILALLOC
-        .group_commit = false, /* the torture test arms the request's own thread */
-#else
         .group_commit = true,
-#endif
         .shutdown_grace_s = 10,
         .quiet = false,
         .web_dir = "web/dist",

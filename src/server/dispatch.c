@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/failalloc.h"
 #include "core/clock.h"
 #include "core/encode.h"
 #include "core/jsonin.h"
@@ -182,6 +183,7 @@ static enum err grouped_write(struct db_conn *c, void *ctx, bool *rollback)
 {
     struct req *r = ctx;
     struct db_conn *own = r->db;
+    failalloc_restore(&r->fa);
     attempt_reset(r);
     oom_reset();
     r->db = c;
@@ -193,10 +195,13 @@ static enum err grouped_write(struct db_conn *c, void *ctx, bool *rollback)
             e = ae == ERR_DB_BUSY ? ERR_DB_BUSY : ERR_INTERNAL;
         }
     }
-    if (!e && req_alloc_failed(r))
+    /* as in answer(), but here: the note of a failed allocation is this (the writer's) thread's,
+     * and a refusal made on what the failure left out must not reach the reader as such */
+    if (e != ERR_TOO_LARGE && req_alloc_failed(r))
         e = ERR_NOMEM;
     *rollback = r->rollback_only;
     r->db = own;
+    failalloc_save(&r->fa);
     return e;
 }
 
@@ -222,6 +227,7 @@ static enum err run_handler(struct req *r)
     if (write && r->srv->writer && !(rt->flags & ROUTE_SELF_TX)) {
         MHD_suspend_connection(r->conn); /* before the writer could resume it */
         r->suspended = true;
+        failalloc_save(&r->fa); /* the write takes its countdown along */
         e = writer_submit(r->srv->writer, grouped_write, r, grouped_done);
         if (e) { /* not queued: answer the error at once */
             r->resumed_err = e;
@@ -385,6 +391,7 @@ out:
 void dispatch_resume(struct req *r)
 {
     r->suspended = false;
+    failalloc_restore(&r->fa);
     enum err e = r->resumed_err;
     if (!e && r->nerrors)
         e = ERR_INVALID;

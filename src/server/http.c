@@ -261,6 +261,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES; /* the 413 is already queued */
     if (r->suspended) { /* called again: the writer resumed the connection */
         dispatch_resume(r);
+#ifdef SHEGONG_FAILALLOC
+        reply_header(r, "X-Fail-Alloc-Hit", failalloc_disarm() ? "1" : "0");
+#endif
         return queue(r);
     }
 #ifdef SHEGONG_FAILALLOC
@@ -270,7 +273,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (fail && parse_int64(fail, &nth) && nth > 0)
         failalloc_arm((long)nth);
     dispatch(r);
-    reply_header(r, "X-Fail-Alloc-Hit", failalloc_disarm() ? "1" : "0");
+    if (!r->suspended) /* else the write took the countdown to the writer */
+        reply_header(r, "X-Fail-Alloc-Hit", failalloc_disarm() ? "1" : "0");
 #else
     dispatch(r);
 #endif

@@ -13,6 +13,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/failalloc.h"
 #include "core/sbuf.h"
 #include "db/db.h"
 
@@ -117,6 +118,7 @@ struct req {
     /* A write handed to the group-commit writer: the connection is suspended until the
      * writer has its result (resumed_err), and dispatch_resume answers then. */
     bool suspended;
+    struct failalloc_state fa; /* tests/alloc: the countdown the write took to the writer */
     enum err resumed_err;
     struct MHD_Connection *conn;
     char request_id[40];
