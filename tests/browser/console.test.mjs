@@ -47,6 +47,8 @@ test('staff: login, menu, units, filter, create with a field error, logout', asy
     await keyboardLogin(page, s.base, 'zhang', PASSWORD);
     const nav = menu(page);
     await nav.getByText('工作台').first().waitFor();
+    // the business groups come with the entity list (/api/v1/meta), after the fixed items
+    await nav.getByText('基层治理').first().waitFor();
     const text = await nav.innerText();
     assert.doesNotMatch(text, /用户管理|角色|审计日志/, 'staff sees no administration page');
     assert.match(text, /基层治理/);
