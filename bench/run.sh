@@ -205,7 +205,7 @@ stop() {
 wait_idle() {
   i=0
   while [ $i -lt 120 ]; do
-    n=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^shegong_http_requests_in_flight/ {print $2}')
+    n=$(curl -fs --max-time 5 "http://127.0.0.1:$PORT/metrics" | awk '/^shegong_http_requests_in_flight/ {print $2}')
     [ "${n:-1}" -gt 1 ] || return 0
     sleep 0.5
     i=$((i + 1))

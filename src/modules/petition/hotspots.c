@@ -222,9 +222,12 @@ static enum err hotspot_query(struct req *r, const char *region, int len, int64_
     sqlq_init(&q);
     sqlq_add(&q, "SELECT ");
     sqlq_add(&q, key);
+    /* the overdue items are one set, read once from the clocks' index: a subquery per item
+     * correlated on it let SQLite walk every overdue clock for each item (minutes at a
+     * million petitions) */
     sqlq_add(&q, ", COUNT(*), SUM(CASE WHEN t.repeat_of IS NOT NULL OR t.after_rereview = 1 THEN "
-                 "1 ELSE 0 END), SUM(CASE WHEN EXISTS (SELECT 1 FROM deadline d WHERE d.entity = "
-                 "'petition' AND d.row_id = t.id AND d.state = 'running' AND d.due_at < ");
+                 "1 ELSE 0 END), SUM(CASE WHEN t.id IN (SELECT d.row_id FROM deadline d WHERE "
+                 "d.entity = 'petition' AND d.state = 'running' AND d.due_at < ");
     sqlq_arg(&q, DB_I(r->now));
     sqlq_add(&q, ") THEN 1 ELSE 0 END) FROM petition t WHERE ");
     access_scope_sql(&s, "t.region_code", &r->arena, &q);
