@@ -93,6 +93,10 @@ bool cli_config_env(struct config *cfg)
     if (!env_int("SHEGONG_PORTAL_LOOKUP_RATE", 0, 1000000, &n))
         return false;
     cfg->portal_lookup_rate = (int)n;
+    n = cfg->slow_sql_ms;
+    if (!env_int("SHEGONG_SLOW_SQL_MS", -1, 3600000, &n))
+        return false;
+    cfg->slow_sql_ms = (int)n;
     if ((v = getenv("SHEGONG_PUBLIC_URL")) && *v)
         cfg->public_url = v;
     if ((v = getenv("SHEGONG_SYNC")) && *v) {

@@ -12,6 +12,7 @@
 #include "engine/workflow.h"
 #include "model/model.h"
 #include "server/jobs.h"
+#include "server/log.h"
 
 static const char serve_help[] =
     "Usage: shegong serve [options]\n"
@@ -119,6 +120,7 @@ int cli_serve(int argc, char **argv)
     if (cli_open(&cfg, &db, true))
         return 1;
     cli_files_sweep(&cfg, db);
+    db_set_slow_log(cfg.slow_sql_ms < 0 ? -1 : (int64_t)cfg.slow_sql_ms * 1000, log_slow_sql);
     if (cfg.test_mode)
         fprintf(stderr, "shegong: TEST MODE: the clock can be moved through the API\n");
     jobs_register(&workflow_notice_job);

@@ -41,7 +41,16 @@ struct db {
 
 static const struct db_driver *const drivers[] = {&db_sqlite_driver, &db_pg_driver};
 
-static _Atomic uint64_t st_queries, st_query_us, st_commits, st_commit_us, st_busy, st_errors;
+static _Atomic uint64_t st_queries, st_query_us, st_commits, st_commit_us, st_busy, st_errors,
+    st_slow;
+static int64_t slow_min_us = -1;
+static db_slow_fn slow_fn;
+
+void db_set_slow_log(int64_t min_us, db_slow_fn fn)
+{
+    slow_min_us = fn ? min_us : -1;
+    slow_fn = fn;
+}
 
 void db_stats_get(struct db_stats *out)
 {
@@ -51,6 +60,7 @@ void db_stats_get(struct db_stats *out)
     out->commit_us = atomic_load(&st_commit_us);
     out->busy = atomic_load(&st_busy);
     out->errors = atomic_load(&st_errors);
+    out->slow = atomic_load(&st_slow);
 }
 
 enum err db_open(const char *url, const struct db_options *opt, struct db **out, char *errbuf,
@@ -330,8 +340,13 @@ done:
 out:
     if (e)
         count_error(c, e);
+    int64_t us = clock_mono_us() - t0;
     atomic_fetch_add(&st_queries, 1);
-    atomic_fetch_add(&st_query_us, (uint64_t)(clock_mono_us() - t0));
+    atomic_fetch_add(&st_query_us, (uint64_t)us);
+    if (slow_min_us >= 0 && us >= slow_min_us) {
+        atomic_fetch_add(&st_slow, 1);
+        slow_fn(sql, us);
+    }
     return e;
 }
 

@@ -149,7 +149,14 @@ struct db_stats {
     uint64_t commit_us;
     uint64_t busy;
     uint64_t errors;
+    uint64_t slow; /* statements that took at least the slow threshold */
 };
 void db_stats_get(struct db_stats *out);
+
+/* Statements taking at least min_us are counted (db_stats.slow) and passed to fn with their
+ * text (placeholders, never the bound values) and duration; min_us below 0 turns it off.
+ * Process-wide; set before the first statement runs. */
+typedef void (*db_slow_fn)(const char *sql, int64_t us);
+void db_set_slow_log(int64_t min_us, db_slow_fn fn);
 
 #endif

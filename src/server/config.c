@@ -25,6 +25,7 @@ void config_defaults(struct config *cfg)
         .sync = DB_SYNC_FULL,
         .group_commit = true,
         .shutdown_grace_s = 10,
+        .slow_sql_ms = 1000,
         .quiet = false,
         .web_dir = "web/dist",
     };

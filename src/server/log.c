@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -50,6 +51,25 @@ void log_event(const char *what, const char *text)
     sbuf_adds(&sb, ",\"event\":\"");
     sbuf_add_json_str(&sb, what);
     sbuf_adds(&sb, "\",\"text\":\"");
+    sbuf_add_json_str(&sb, text);
+    sbuf_adds(&sb, "\"}");
+    emit(&sb);
+}
+
+void log_slow_sql(const char *sql, int64_t us)
+{
+    char text[2001];
+    size_t n = strlen(sql);
+    if (n >= sizeof(text)) { /* cut at a character's start: the line stays valid UTF-8 */
+        n = sizeof(text) - 1;
+        while (n && ((unsigned char)sql[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(text, sql, n);
+    text[n] = '\0';
+    struct sbuf sb;
+    begin(&sb, "event");
+    sbuf_addf(&sb, ",\"event\":\"slow_sql\",\"ms\":%.1f,\"text\":\"", (double)us / 1000.0);
     sbuf_add_json_str(&sb, text);
     sbuf_adds(&sb, "\"}");
     emit(&sb);

@@ -11,6 +11,9 @@
 void log_access(const struct req *r, int status, int64_t us);
 /* An event of the process (start, shutdown, a job's run). */
 void log_event(const char *what, const char *text);
+/* A statement that took us microseconds (db_set_slow_log): its text, shortened to 2,000
+ * bytes, never its bound values. */
+void log_slow_sql(const char *sql, int64_t us);
 /* An error while serving r, with its request id. */
 void log_error(const struct req *r, const char *text);
 

@@ -163,9 +163,12 @@ void metrics_render(struct sbuf *out, int inflight, const struct writer *w)
               "shegong_db_busy_total %" PRIu64 "\n"
               "# HELP shegong_db_errors_total Database errors.\n"
               "# TYPE shegong_db_errors_total counter\n"
-              "shegong_db_errors_total %" PRIu64 "\n",
+              "shegong_db_errors_total %" PRIu64 "\n"
+              "# HELP shegong_db_slow_queries_total Statements over SHEGONG_SLOW_SQL_MS.\n"
+              "# TYPE shegong_db_slow_queries_total counter\n"
+              "shegong_db_slow_queries_total %" PRIu64 "\n",
               ds.queries, (double)ds.query_us / 1e6, ds.commits, (double)ds.commit_us / 1e6,
-              ds.busy, ds.errors);
+              ds.busy, ds.errors, ds.slow);
     if (w)
         render_writer(out, w);
 }

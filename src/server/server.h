@@ -39,6 +39,7 @@ struct config {
     enum db_sync sync;
     bool group_commit; /* SQLite: writes go through one writer that commits in batches */
     int shutdown_grace_s;
+    int slow_sql_ms;       /* SHEGONG_SLOW_SQL_MS: statements this slow are logged; -1: none */
     bool quiet;            /* no access log */
     const char *key_file;  /* SHEGONG_KEY_FILE; NULL: <data_dir>/shegong.key */
     const char *cipher;    /* SHEGONG_CIPHER: "sm4" (NULL, the default) or "aes256gcm" */

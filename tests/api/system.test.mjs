@@ -41,6 +41,7 @@ test('/metrics counts requests by route pattern, and the database', async () => 
   assert.match(m, /^shegong_http_requests_in_flight [1-9]\d*$/m, 'the metrics request itself is in flight');
   assert.match(m, /^shegong_db_queries_total [1-9]\d*$/m);
   assert.match(m, /^shegong_db_commits_total [1-9]\d*$/m);
+  assert.match(m, /^shegong_db_slow_queries_total \d+$/m);
   assert.match(m, /^# TYPE shegong_http_request_duration_seconds histogram$/m);
 });
 
@@ -110,6 +111,54 @@ async function shutdownUnderLoad() {
     g.cleanup();
   }
 }
+
+test('slow statements: logged with their text only, counted on /metrics; -1 turns it off', async () => {
+  // SHEGONG_SLOW_SQL_MS=0 makes every statement "slow": what a line carries, not timing
+  const p = new Server();
+  await p.start({ env: { SHEGONG_SLOW_SQL_MS: '0' } });
+  try {
+    seedRegions(p);
+    p.addUser('bob', 'staff', '110105000000');
+    const sess = await p.login('bob');
+    const made = await sess.post('/api/v1/person', { name: '慢查询甲', id_number: '11010519491231002X', region_code: '110105000000' });
+    assert.equal(made.status, 201, made.text);
+    const found = await sess.get(`/api/v1/person?q=${encodeURIComponent('慢查询甲')}&region_code=110105000000`);
+    assert.equal(found.status, 200, found.text);
+    const lines = p.log.split('\n').filter((l) => l.includes('"event":"slow_sql"')).map((l) => JSON.parse(l));
+    assert.ok(lines.length > 5, p.log.slice(-2000));
+    for (const l of lines) {
+      assert.equal(typeof l.ms, 'number');
+      assert.ok(l.text.length > 0 && l.text.length <= 2000);
+    }
+    assert.ok(lines.some((l) => /FROM person/.test(l.text)), 'the list statement is there');
+    for (const secret of ['慢查询', '11010519491231002X', '1949']) {
+      assert.ok(!lines.some((l) => l.text.includes(secret)), `no bound value (${secret}) in a statement line`);
+    }
+    const m = (await p.request('GET', '/metrics')).text;
+    assert.match(m, /^shegong_db_slow_queries_total [1-9]\d*$/m);
+  } finally {
+    await p.stop();
+    p.cleanup();
+  }
+  const q = new Server();
+  await q.start({ env: { SHEGONG_SLOW_SQL_MS: '-1' } });
+  try {
+    seedRegions(q);
+    q.addUser('carol', 'staff', '110105000000');
+    assert.equal((await (await q.login('carol')).get('/api/v1/person')).status, 200);
+    assert.doesNotMatch(q.log, /slow_sql/);
+    assert.match((await q.request('GET', '/metrics')).text, /^shegong_db_slow_queries_total 0$/m);
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+  // a value out of range stops the server before it serves
+  const bad = new Server();
+  const r = bad.cli(['serve', '--port', '1'], '', { SHEGONG_SLOW_SQL_MS: 'soon' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /SHEGONG_SLOW_SQL_MS/);
+  bad.cleanup();
+});
 
 test('SIGTERM: each request on an open connection is answered (200 or 503), none hangs, exit 0', async () => {
   // Whether a request falls into the gap between two others is a matter of timing, so
