@@ -607,15 +607,20 @@ enum err petition_figure_items(struct req *r)
     struct sqlq from;
     sqlq_init(&from);
     err = add_from(r, &s, &w, &from);
-    sqlq_add(&from, " AND ");
+    /* The condition inside a CASE: a plain "dh.state = 'stopped'" makes SQLite treat the
+     * LEFT JOIN as an inner one and drive the query from every stopped clock of every
+     * petition (seconds at a million); so the items in scope drive, their clocks looked up. */
+    sqlq_add(&from, " AND CASE WHEN ");
     add_cond(&from, &r->arena, den ? f->den : f->num, r->now);
+    sqlq_add(&from, " THEN 1 ELSE 0 END = 1");
     int64_t total = 0;
     struct db_rows rows;
     if (!err)
         err = from.overflow
                   ? ERR_TOO_LARGE
-                  : sqlq_page(r->db, &r->arena, engine_select_list(&petition_entity), &from,
-                              "t.created_at DESC, t.id DESC", page, size, &total, &rows);
+                  : sqlq_page_keyed(r->db, &r->arena, engine_select_list(&petition_entity), &from,
+                                    "petition", "id", "t.created_at DESC, t.id DESC", page, size,
+                                    &total, &rows);
     sqlq_release(&from);
     if (err)
         return err;
