@@ -1,5 +1,8 @@
 /* shegong serve and shegong migrate. */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +119,13 @@ int cli_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     id_set_node(cfg.node_id);
+#ifdef __GLIBC__
+    /* A fixed threshold: a request's large arena blocks are mapped and given back when it
+     * ends. glibc otherwise raises the threshold after the first such block is freed, and
+     * later ones stay in the heap: a dashboard's requests at a million petitions left the
+     * server at 99 MB instead of 43 MB (docs/performance.md). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     struct db *db;
     if (cli_open(&cfg, &db, true))
         return 1;
