@@ -1,7 +1,7 @@
 /* shegong demo: a demonstration installation at 北京市朝阳区 — one account per admin role,
- * business users at the district, a street inside it and a sibling district, and a few
- * units. Passwords are generated, printed once and kept in DATA_DIR/demo-accounts.txt
- * (mode 600) so that `make run` can remind the person at the laptop. */
+ * business users at the district, a street inside it and a sibling district, a department's
+ * handler, and a few units. Passwords are generated, printed once and kept in
+ * DATA_DIR/demo-accounts.txt (mode 600) so that `make run` can remind the person at the laptop. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -19,16 +19,21 @@
 
 struct demo_user {
     const char *username, *display, *role, *region;
+    const char *unit; /* the post's unit (a name of demo_units), or NULL */
 };
 
 static const struct demo_user demo_users[] = {
-    {"sysadmin", "系统管理员（演示）", "sysadmin", "110000000000"},
-    {"secadmin", "安全管理员（演示）", "secadmin", "110000000000"},
-    {"auditor", "安全审计员（演示）", "auditor", "110000000000"},
-    {"chaoyang", "朝阳区社会工作部（演示）", "staff", "110105000000"},
-    {"jianwai", "建外街道工作人员（演示）", "staff", "110105001000"},
-    {"haidian", "海淀区社会工作部（演示）", "staff", "110108000000"},
-    {NULL, NULL, NULL, NULL},
+    {"sysadmin", "系统管理员（演示）", "sysadmin", "110000000000", NULL},
+    {"secadmin", "安全管理员（演示）", "secadmin", "110000000000", NULL},
+    {"auditor", "安全审计员（演示）", "auditor", "110000000000", NULL},
+    {"chaoyang", "朝阳区社会工作部（演示）", "staff", "110105000000", NULL},
+    {"jianwai", "建外街道工作人员（演示）", "staff", "110105001000", NULL},
+    {"haidian", "海淀区社会工作部（演示）", "staff", "110108000000", NULL},
+    /* a department that is dispatched work orders and summoned by whistles: it handles
+     * and reports for duty (部门报到) only for its own unit */
+    {"chengguan", "朝阳区城市管理委员会经办人（演示）", "workorder_handler", "110105000000",
+     "朝阳区城市管理委员会"},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 struct demo_unit {
@@ -47,7 +52,7 @@ static const struct demo_unit demo_units[] = {
 };
 
 struct demo {
-    char passwords[8][32];
+    char passwords[sizeof(demo_users) / sizeof(demo_users[0])][32];
     bool existed;
 };
 
@@ -60,24 +65,8 @@ static enum err load(struct db_conn *c, void *ctx)
     enum err e = db_query_one(c, &a, "SELECT COUNT(*) FROM users", DB_NOARGS, &rows);
     if (!e && db_int(&rows, 0, 0) > 0)
         d->existed = true;
-    for (int i = 0; !e && !d->existed && demo_users[i].username; i++) {
-        const struct demo_user *u = &demo_users[i];
-        char hex[21], hash[ACCOUNTS_HASH_LEN];
-        accounts_random_hex(10, hex);
-        snprintf(d->passwords[i], sizeof(d->passwords[i]), "Sg-%s", hex);
-        int64_t id = 0, grant = 0;
-        const char *why = NULL;
-        e = accounts_hash_password(d->passwords[i], hash);
-        if (!e)
-            e = accounts_create(c, u->username, u->display, hash, &id);
-        if (!e)
-            e = accounts_grant(c, id, u->role, u->region, 0, 0, &grant, &why);
-        char sid[24];
-        snprintf(sid, sizeof(sid), "%" PRId64, id);
-        if (!e)
-            e = cli_audit(c, "user.create", "user", sid, "{\"source\":\"demo\"}");
-    }
     int64_t now = clock_now();
+    int64_t unit_ids[sizeof(demo_units) / sizeof(demo_units[0])] = {0};
     for (int i = 0; !e && !d->existed && demo_units[i].name; i++) {
         int64_t id = id_next();
         e = db_exec(c,
@@ -90,6 +79,28 @@ static enum err load(struct db_conn *c, void *ctx)
         snprintf(sid, sizeof(sid), "%" PRId64, id);
         if (!e)
             e = cli_audit(c, "unit.create", "unit", sid, "{\"source\":\"demo\"}");
+        unit_ids[i] = id;
+    }
+    for (int i = 0; !e && !d->existed && demo_users[i].username; i++) {
+        const struct demo_user *u = &demo_users[i];
+        int64_t unit = 0;
+        for (int k = 0; u->unit && demo_units[k].name; k++)
+            if (strcmp(demo_units[k].name, u->unit) == 0)
+                unit = unit_ids[k];
+        char hex[21], hash[ACCOUNTS_HASH_LEN];
+        accounts_random_hex(10, hex);
+        snprintf(d->passwords[i], sizeof(d->passwords[i]), "Sg-%s", hex);
+        int64_t id = 0, grant = 0;
+        const char *why = NULL;
+        e = accounts_hash_password(d->passwords[i], hash);
+        if (!e)
+            e = accounts_create(c, u->username, u->display, hash, &id);
+        if (!e)
+            e = accounts_grant(c, id, u->role, u->region, unit, 0, &grant, &why);
+        char sid[24];
+        snprintf(sid, sizeof(sid), "%" PRId64, id);
+        if (!e)
+            e = cli_audit(c, "user.create", "user", sid, "{\"source\":\"demo\"}");
     }
     if (!e && !d->existed)
         e = mediation_demo_load(c, now);

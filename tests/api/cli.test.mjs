@@ -135,13 +135,13 @@ test('a malformed setting is a usage error', () => {
   assert.equal(cli(dir, ['serve', 'extra']).status, 2);
 });
 
-test('`demo` loads six accounts once and keeps their passwords in a private file', async () => {
+test('`demo` loads seven accounts once and keeps their passwords in a private file', async () => {
   const s = new Server();
   dirs.push(s.dir);
   const r = s.cli(['demo']);
   assert.equal(r.status, 0, r.stderr);
   const rows = [...r.stdout.matchAll(/^ {2}(\S+) +(Sg-[0-9a-f]{20}) +(\S+) +(\d{12})$/gm)];
-  assert.deepEqual(rows.map((m) => m[1]), ['sysadmin', 'secadmin', 'auditor', 'chaoyang', 'jianwai', 'haidian']);
+  assert.deepEqual(rows.map((m) => m[1]), ['sysadmin', 'secadmin', 'auditor', 'chaoyang', 'jianwai', 'haidian', 'chengguan']);
   const file = join(s.dir, 'demo-accounts.txt');
   assert.equal(statSync(file).mode & 0o777, 0o600);
   const saved = readFileSync(file, 'utf8');
@@ -154,7 +154,7 @@ test('`demo` loads six accounts once and keeps their passwords in a private file
   assert.equal(readFileSync(file, 'utf8'), saved, 'the file is left as it was');
   const listed = s.cli(['user', 'list']).stdout.trim().split('\n').slice(1); // a line per post
   assert.deepEqual([...new Set(listed.map((l) => l.split(/\s+/)[0]))].sort(),
-    ['auditor', 'chaoyang', 'haidian', 'jianwai', 'secadmin', 'sysadmin']);
+    ['auditor', 'chaoyang', 'chengguan', 'haidian', 'jianwai', 'secadmin', 'sysadmin']);
 
   // the printed password works, and the demo data is there
   await s.start();
@@ -167,6 +167,21 @@ test('`demo` loads six accounts once and keeps their passwords in a private file
     const petitions = await sess.get('/api/v1/petition?size=1');
     assert.equal(petitions.status, 200, petitions.text);
     assert.ok(petitions.body.total >= 100, 'the petition desk has something to show');
+
+    // the department's handler: the orders dispatched to its unit and no other, its whistles
+    const dept = await sess.get(`/api/v1/unit?q=${encodeURIComponent('朝阳区城市管理委员会')}`);
+    const unit = dept.body.items.find((u) => u.name === '朝阳区城市管理委员会');
+    assert.ok(unit, dept.text);
+    const cg = await s.login('chengguan', rows.find((m) => m[1] === 'chengguan')[2]);
+    const orders = await cg.get('/api/v1/work_order?size=100');
+    assert.equal(orders.status, 200, orders.text);
+    assert.ok(orders.body.total > 0, 'work orders were dispatched to the department');
+    assert.ok(orders.body.items.every((o) => [o.unit_id, o.copy_unit_id].map(String).includes(String(unit.id))),
+      orders.text.slice(0, 500));
+    const all = await sess.get('/api/v1/work_order?size=1');
+    assert.ok(all.body.total > orders.body.total, 'the district sees more than one department');
+    assert.equal((await cg.get('/api/v1/whistle?size=1')).status, 200);
+    assert.equal((await cg.get('/api/v1/petition?size=1')).status, 403, 'no petitions for a work-order post');
   } finally {
     await s.stop();
   }
