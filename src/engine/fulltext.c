@@ -84,6 +84,28 @@ static enum err many_matches(struct req *r, const struct entity *e, bool pg, con
     return err;
 }
 
+/* SQLite: " INDEXED BY TABLE_id_scope" when the table has that index (migration 0015: the
+ * ids with their region), else "". A match is then checked against the reader's scope in
+ * that small index, and the row itself is read only for a match in scope; SQLite would look
+ * every match up by rowid in the table otherwise. At a million petitions this made counting
+ * a common word's matches in a district 1.5-4 times faster (docs/performance.md). */
+static enum err scope_index(struct req *r, const struct entity *e, const char **out)
+{
+    *out = "";
+    const struct field_def *scope = engine_scope_field(e);
+    if (!scope || strcmp(scope->name, "region_code") != 0)
+        return ERR_OK;
+    const char *name = arena_printf(&r->arena, "%s_id_scope", e->table);
+    struct db_rows rows;
+    enum err err = name ? db_query(r->db, &r->arena,
+                                   "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = $1",
+                                   DB_ARGS(DB_T(name)), &rows)
+                        : ERR_NOMEM;
+    if (!err && rows.nrows)
+        *out = arena_printf(&r->arena, " INDEXED BY %s", name);
+    return err ? err : *out ? ERR_OK : ERR_NOMEM;
+}
+
 enum err engine_fts_from(struct req *r, const struct entity *e, const char *text, bool sorted,
                          struct sqlq *from, struct engine_fts *out)
 {
@@ -105,12 +127,15 @@ enum err engine_fts_from(struct req *r, const struct entity *e, const char *text
     bool many = false;
     if (!sorted && (err = many_matches(r, e, pg, match, &many)))
         return err;
+    const char *by_scope = "";
+    if (many && !pg && (err = scope_index(r, e, &by_scope)))
+        return err;
     if (many) {
         /* newest first, the index driving: its matches are read from the newest down and
          * each one's row checked, until the page is full (SQLite's CROSS JOIN keeps the
          * index outside; PostgreSQL takes no ON after CROSS JOIN and plans it itself) */
-        sqlq_addf(from, "FROM %s_fts fts %s %s t ON t.id = fts.rowid AND fts.body %s ", e->table,
-                  pg ? "JOIN" : "CROSS JOIN", e->table, pg ? "@@" : "MATCH");
+        sqlq_addf(from, "FROM %s_fts fts %s %s t%s ON t.id = fts.rowid AND fts.body %s ", e->table,
+                  pg ? "JOIN" : "CROSS JOIN", e->table, by_scope, pg ? "@@" : "MATCH");
         sqlq_arg(from, DB_T(match));
         sqlq_add(from, pg ? "::tsquery" : "");
         out->order = "fts.rowid DESC";

@@ -6,7 +6,7 @@
 // scope that the same search sorted by id would show, and the CSV export has them all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server } from './lib/server.mjs';
+import { PG, Server } from './lib/server.mjs';
 import { seedRegions, COUNTY, STREET } from './lib/fixture.mjs';
 
 const s = new Server();
@@ -143,4 +143,27 @@ test('the to-do list over thousands of open items: the nearest clocks first, eac
   // the count is every open item the officer can act on: the same as without the clocks
   const all = Number(rows(`SELECT count(*) FROM petition WHERE state IN (${states})`));
   assert.ok(r.body.counts.petition >= all, `${r.body.counts.petition} >= ${all}`);
+});
+
+test('SQLite: many matches are checked against the scope in TABLE_id_scope; without that index the same answer', { skip: PG ? 'an index of SQLite only' : false }, async () => {
+  assert.equal(rows("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%_id_scope'"), '5',
+    'unit, petition, dispute, work_order, whistle');
+  const before = await search(street, common, '&size=20&page=2');
+  assert.equal(before.status, 200, before.text);
+  // every statement logged (SHEGONG_SLOW_SQL_MS=0): the search names the index
+  await s.stop();
+  await s.start({ env: { SHEGONG_SLOW_SQL_MS: '0' } });
+  street = await s.login('street');
+  const mark = s.log.length;
+  const again = await search(street, common, '&size=20&page=2');
+  assert.deepEqual(ids(again), ids(before));
+  assert.match(s.log.slice(mark), /FROM petition_fts fts CROSS JOIN petition t INDEXED BY petition_id_scope ON/);
+  // an installation without it (an index dropped by hand) still searches, by the rows
+  s.sqlite('DROP INDEX petition_id_scope');
+  const mark2 = s.log.length;
+  const without = await search(street, common, '&size=20&page=2');
+  assert.equal(without.status, 200, without.text);
+  assert.deepEqual(ids(without), ids(before));
+  assert.equal(without.body.total, before.body.total);
+  assert.doesNotMatch(s.log.slice(mark2), /INDEXED BY/);
 });
