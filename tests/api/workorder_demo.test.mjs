@@ -220,6 +220,7 @@ test('the demo users hold their work-order posts', () => {
   assert.deepEqual(posts, [
     ['chaoyang', 'dispatcher', COUNTY, ''],
     ['chaoyang', 'workorder_leader', COUNTY, ''],
+    ['chengguan', 'workorder_handler', COUNTY, '朝阳区城市管理委员会'],
     ['jianwai', 'whistle_officer', COUNTY, '建外街道办事处'],
     ['jianwai', 'workorder_handler', JIANWAI, '建外街道办事处'],
   ]);
