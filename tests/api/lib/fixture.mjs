@@ -18,13 +18,14 @@ export function idcard(body17) {
 
 /** Loads the region rows the engine tests use into a started server's database. */
 export function seedRegions(s) {
-  s.sqlite(`INSERT INTO region (code, parent_code, level, name, full_name, placeholder, updated_at) VALUES
+  const r = s.sqlite(`INSERT INTO region (code, parent_code, level, name, full_name, placeholder, updated_at) VALUES
     ('${PROVINCE}', NULL, 1, '北京市', '北京市', 0, 0),
     ('${CITY}', '${PROVINCE}', 2, '市辖区', '北京市', 1, 0),
     ('${COUNTY}', '${CITY}', 3, '朝阳区', '北京市/朝阳区', 0, 0),
     ('${STREET}', '${COUNTY}', 4, '建外街道', '北京市/朝阳区/建外街道', 0, 0),
     ('${SIBLING}', '${COUNTY}', 4, '朝外街道', '北京市/朝阳区/朝外街道', 0, 0),
     ('${OTHER_COUNTY}', '${CITY}', 3, '丰台区', '北京市/丰台区', 0, 0)`);
+  if (r.status !== 0) throw new Error(`seedRegions: ${r.stderr}`);
 }
 
 /** Users for the specimen entity: name -> [role, region]. Returns their sessions. */

@@ -94,7 +94,9 @@ export function cli(dir, args, input, env = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
-/** Runs SQL on dir's database with the sqlite3 command; returns {status, stdout, stderr}. */
+/** Runs SQL on dir's database with the sqlite3 command; returns {status, stdout, stderr}.
+ * It waits up to 10 s for the write lock: a server just started runs its background jobs
+ * at once, and a write arriving then would otherwise fail with "database is locked". */
 export function sqlite(dir, sql) {
   const given = databases.get(dir);
   const url = given && !given.startsWith('sqlite:') ? given : '';
@@ -102,7 +104,7 @@ export function sqlite(dir, sql) {
   const r = url
     ? spawnSync(PSQL, ['-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql],
       { encoding: 'utf8', timeout: 10000 })
-    : spawnSync('sqlite3', [file, sql], { encoding: 'utf8', timeout: 10000 });
+    : spawnSync('sqlite3', ['-cmd', '.timeout 10000', file, sql], { encoding: 'utf8', timeout: 15000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
