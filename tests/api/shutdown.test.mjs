@@ -1,7 +1,10 @@
 // Graceful shutdown under load: SIGTERM while eight writers have requests in flight. Each
 // request is answered normally or with 503 (a request sent after the listener closed is
-// refused by the kernel and never reaches the server); the server exits 0; after a restart
-// every write answered 2xx is there with its audit record, and no row lacks one.
+// refused by the kernel and never reaches the server; one sent on a kept-alive connection
+// just as the server closes it, or left in the listener's backlog, meets a reset — the race
+// of HTTP/1.1 keep-alive that clients answer by retrying, seen once in a CI run under
+// ASan); the server exits 0; after a restart every write answered 2xx is there
+// with its audit record, and no row lacks one.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -37,7 +40,7 @@ test('SIGTERM with writes in flight: normal answers or 503, nothing half-written
     const statuses = Object.fromEntries(writers.statuses);
     console.log(`round ${round}: ${JSON.stringify(statuses)}`);
     for (const k of Object.keys(statuses))
-      assert.ok(k === '201' || k === '503' || k === 'refused', `round ${round}: status ${k} in ${JSON.stringify(statuses)}`);
+      assert.ok(['201', '503', 'refused', 'reset'].includes(k), `round ${round}: status ${k} in ${JSON.stringify(statuses)}`);
     assert.ok(statuses['201'] > 0, `round ${round}: ${JSON.stringify(statuses)}`);
     for (const k of ['specimen', 'attachment']) for (const id of writers.acked[k]) acked[k].add(id);
     await s.start();

@@ -21,7 +21,8 @@ export function uniqueText() {
  * Starts `n` writers on session `sess`, each sending one request after the other: a new
  * specimen, and every third request an attachment upload. Returns a handle: `acked`
  * (ids answered 2xx: {specimen: Set, attachment: Set}), `statuses` (status -> count;
- * 'refused' for a request the kernel refused, 'error <code>' for another without answer), `stop()` (resolves when every writer is
+ * 'refused' for a request the kernel refused, 'reset' for one whose connection was reset
+ * before any answer, 'error <code>' for another without answer), `stop()` (resolves when every writer is
  * done), `ackedAt()` (copies of the sets at this moment).
  */
 export function startWriters(sess, n = 8) {
@@ -46,9 +47,11 @@ export function startWriters(sess, n = 8) {
           if (r.status >= 200 && r.status < 300) acked.specimen.add(r.body.id);
         }
       } catch (e) {
-        // refused: sent after the listener closed, never received by the server
+        // refused: sent after the listener closed, never received by the server; reset: sent
+        // on a kept-alive connection as the server closed it, or waiting in the listener's
+        // backlog when it closed — no answer, so nothing the writer was told of
         const code = e.cause?.code || e.code || e.message;
-        count(code === 'ECONNREFUSED' ? 'refused' : `error ${code}`);
+        count(code === 'ECONNREFUSED' ? 'refused' : code === 'ECONNRESET' ? 'reset' : `error ${code}`);
         await sleep(20); // the server is gone: do not spin
       }
     }
